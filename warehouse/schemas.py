@@ -1,0 +1,211 @@
+"""One pyarrow schema per table: the contracts between stages and with other engines.
+
+Each table has a deterministic key (`KEYS`) that loads MERGE on, so reruns upsert.
+Every row carries `run_id`. Timestamps are UTC (`timestamp[us, tz=UTC]`).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TS = pa.timestamp("us", tz="UTC")
+STR_LIST = pa.list_(pa.string())
+
+SOURCES = pa.schema([
+    ("source_id", pa.string()),
+    ("name", pa.string()),
+    ("url", pa.string()),
+    ("kind", pa.string()),
+    ("publisher", pa.string()),
+    ("language", pa.string()),
+    ("country", pa.string()),
+    ("run_id", pa.string()),
+])
+
+FEED_STATE = pa.schema([
+    ("source_id", pa.string()),
+    ("url", pa.string()),
+    ("etag", pa.string()),
+    ("last_modified", pa.string()),
+    ("content_sha256", pa.string()),
+    ("last_status", pa.int32()),
+    ("last_fetched_at", TS),
+    ("next_due_at", TS),
+    ("run_id", pa.string()),
+])
+
+FETCH_LOG = pa.schema([
+    ("fetch_id", pa.string()),
+    ("url", pa.string()),
+    ("final_url", pa.string()),
+    ("kind", pa.string()),
+    ("source_id", pa.string()),
+    ("status", pa.int32()),
+    ("reason", pa.string()),
+    ("bytes", pa.int64()),
+    ("elapsed_ms", pa.int64()),
+    ("content_type", pa.string()),
+    ("encoding", pa.string()),
+    ("raw_sha256", pa.string()),
+    ("etag", pa.string()),
+    ("last_modified", pa.string()),
+    ("fetched_at", TS),
+    ("run_id", pa.string()),
+])
+
+FEED_ITEMS = pa.schema([
+    ("item_id", pa.string()),
+    ("source_id", pa.string()),
+    ("guid", pa.string()),
+    ("title", pa.string()),
+    ("summary", pa.string()),
+    ("link", pa.string()),
+    ("canonical_link", pa.string()),
+    ("published_at", TS),
+    ("published_raw", pa.string()),
+    ("authors", STR_LIST),
+    ("run_id", pa.string()),
+])
+
+ARTICLES = pa.schema([
+    ("article_id", pa.string()),
+    ("url", pa.string()),
+    ("canonical_url", pa.string()),
+    ("source_id", pa.string()),
+    ("publisher", pa.string()),
+    ("title", pa.string()),
+    ("authors", STR_LIST),
+    ("authors_raw", pa.string()),
+    ("published_at", TS),
+    ("modified_at", TS),
+    ("language", pa.string()),
+    ("language_source", pa.string()),
+    ("dateline_place", pa.string()),
+    ("dateline_agency", pa.string()),
+    ("dateline_date", pa.string()),
+    ("text", pa.string()),
+    ("word_count", pa.int32()),
+    ("content_sha256", pa.string()),
+    ("simhash", pa.uint64()),
+    ("duplicate_of", pa.string()),
+    ("story_id", pa.string()),
+    ("extractor", pa.string()),
+    ("extractor_version", pa.string()),
+    ("raw_sha256", pa.string()),
+    ("fetched_at", TS),
+    ("removed_spans", STR_LIST),
+    ("run_id", pa.string()),
+])
+
+ENTITIES = pa.schema([
+    ("entity_id", pa.string()),
+    ("kind", pa.string()),
+    ("canonical_name", pa.string()),
+    ("country_code", pa.string()),
+    ("lat", pa.float64()),
+    ("lon", pa.float64()),
+    ("aliases", STR_LIST),
+    ("run_id", pa.string()),
+])
+
+MENTIONS = pa.schema([
+    ("mention_id", pa.string()),
+    ("article_id", pa.string()),
+    ("entity_id", pa.string()),
+    ("surface", pa.string()),
+    ("kind", pa.string()),
+    ("sentence_idx", pa.int32()),
+    ("start_char", pa.int32()),
+    ("end_char", pa.int32()),
+    ("confidence", pa.float32()),
+    ("run_id", pa.string()),
+])
+
+EVENTS = pa.schema([
+    ("event_id", pa.string()),
+    ("article_id", pa.string()),
+    ("story_id", pa.string()),
+    ("event_date", pa.date32()),
+    ("date_precision", pa.string()),
+    ("actor1_entity_id", pa.string()),
+    ("actor1_name", pa.string()),
+    ("actor1_country", pa.string()),
+    ("actor1_role", pa.string()),
+    ("actor2_entity_id", pa.string()),
+    ("actor2_name", pa.string()),
+    ("actor2_country", pa.string()),
+    ("actor2_role", pa.string()),
+    ("cameo_code", pa.string()),
+    ("cameo_root", pa.string()),
+    ("quad_class", pa.int8()),
+    ("goldstein", pa.float32()),
+    ("plover_type", pa.string()),
+    ("plover_mode", pa.string()),
+    ("location_entity_id", pa.string()),
+    ("lat", pa.float64()),
+    ("lon", pa.float64()),
+    ("sentence_idx", pa.int32()),
+    ("evidence", pa.string()),
+    ("start_char", pa.int32()),
+    ("end_char", pa.int32()),
+    ("temporal", pa.string()),
+    ("factuality", pa.string()),
+    ("confidence", pa.float32()),
+    ("run_id", pa.string()),
+])
+
+QUARANTINE = pa.schema([
+    ("quarantine_id", pa.string()),
+    ("stage", pa.string()),
+    ("key", pa.string()),
+    ("source_id", pa.string()),
+    ("reason", pa.string()),
+    ("detail", pa.string()),
+    ("raw_sha256", pa.string()),
+    ("at", TS),
+    ("run_id", pa.string()),
+])
+
+RUNS = pa.schema([
+    ("run_id", pa.string()),
+    ("started_at", TS),
+    ("finished_at", TS),
+    ("status", pa.string()),
+    ("feeds", pa.int32()),
+    ("feed_items", pa.int32()),
+    ("pages_fetched", pa.int32()),
+    ("articles", pa.int32()),
+    ("mentions", pa.int32()),
+    ("entities", pa.int32()),
+    ("events", pa.int32()),
+    ("quarantined", pa.int32()),
+    ("code_version", pa.string()),
+    ("data_version", pa.string()),
+])
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "sources": SOURCES,
+    "feed_state": FEED_STATE,
+    "fetch_log": FETCH_LOG,
+    "feed_items": FEED_ITEMS,
+    "articles": ARTICLES,
+    "entities": ENTITIES,
+    "mentions": MENTIONS,
+    "events": EVENTS,
+    "quarantine": QUARANTINE,
+    "runs": RUNS,
+}
+
+# The deterministic key of each table: what MERGE matches on.
+KEYS: dict[str, tuple[str, ...]] = {
+    "sources": ("source_id",),
+    "feed_state": ("source_id",),
+    "fetch_log": ("fetch_id",),
+    "feed_items": ("item_id",),
+    "articles": ("article_id",),
+    "entities": ("entity_id",),
+    "mentions": ("mention_id",),
+    "events": ("event_id",),
+    "quarantine": ("quarantine_id",),
+    "runs": ("run_id",),
+}
