@@ -1,0 +1,281 @@
+"""The `newsetl` command line. Prefect is imported only by the commands that run flows."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="newsetl: news feeds -> clean articles, entities and events -> DuckDB.")
+console = Console(stderr=True)
+out = Console()
+
+DataDir = Annotated[Path, typer.Option("--data-dir", help="Raw zone, lake and warehouse.",
+                                       envvar="NEWSETL_DATA_DIR")]
+
+
+class Fmt(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Before Prefect is imported: nothing leaves 127.0.0.1, and logs stay short unless asked."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def demo(data_dir: DataDir = Path("data"),
+         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Run the whole pipeline offline on the bundled sample of real news (127.0.0.1 only)."""
+    _quiet_prefect(verbose)
+    from flows.config import Settings
+    from flows.demo import DEMO_QUERIES, demo_server, sample_sources
+
+    with demo_server() as server:
+        settings = Settings(data_dir=data_dir, rewrite_base=server.base_url, backoff_s=0.05,
+                            retries=1)
+        summary = _run_pipeline(str(sample_sources()), settings)
+    _print_summary(summary)
+    from warehouse import db
+    con = db.connect(settings.data_dir / "news.duckdb", read_only=True)
+    try:
+        for title, sql in DEMO_QUERIES:
+            out.print(f"\n[bold]{title}[/]\n[dim]{sql}[/]")
+            cur = con.execute(sql)
+            _print_rows([d[0] for d in cur.description], cur.fetchall(), Fmt.table)
+    finally:
+        con.close()
+    out.print(f"\nQuery it yourself: [bold]newsetl sql \"select count(*) from articles\" "
+              f"--data-dir {data_dir}[/] or [bold]duckdb -readonly {settings.data_dir / 'news.duckdb'}[/]")
+
+
+@app.command()
+def run(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")],
+        data_dir: DataDir = Path("data"),
+        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """One run against real feeds: fetch, process, load."""
+    _quiet_prefect(verbose)
+    from flows.config import Settings, SourcesError, load_sources
+    try:
+        load_sources(sources)
+    except SourcesError as exc:
+        _fail(str(exc))
+    summary = _run_pipeline(str(sources), Settings(data_dir=data_dir))
+    _print_summary(summary)
+
+
+def _run_pipeline(sources_file: str, settings):
+    with console.status("Running the pipeline (Prefect's local API may take up to a minute "
+                        "to start on the first run)...", spinner="dots"):
+        from flows.pipeline import pipeline
+        return pipeline(sources_file, settings)
+
+
+def _print_summary(summary) -> None:
+    ing, proc, ld = summary.ingest, summary.process, summary.load
+    table = Table(title=f"newsetl run {summary.run_id}", show_header=True)
+    table.add_column("stage")
+    table.add_column("what")
+    table.add_column("this run", justify="right")
+    table.add_column("warehouse", justify="right")
+    tot = ld.totals
+    rows = [
+        ("ingest", "feeds (fetched ok)", f"{ing.feeds} ({ing.feeds_ok})", tot.get("sources")),
+        ("ingest", "feed items", ing.feed_items, tot.get("feed_items")),
+        ("ingest", "pages fetched", f"{ing.pages_ok} of {ing.pages}", None),
+        ("process", "articles", proc.articles, tot.get("articles")),
+        ("process", "mentions", proc.mentions, tot.get("mentions")),
+        ("process", "entities", proc.entities, tot.get("entities")),
+        ("process", "events", proc.events, tot.get("events")),
+        ("all", "quarantined", ing.quarantined + proc.quarantined, tot.get("quarantine")),
+    ]
+    for stage, what, now, total in rows:
+        table.add_row(stage, what, str(now), "" if total is None else str(total))
+    out.print(table)
+    for problem in ld.problems:
+        console.print(f"[yellow]column test failed:[/] {problem}")
+
+
+@app.command()
+def serve(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")],
+          data_dir: DataDir = Path("data"),
+          cron: Annotated[str, typer.Option(help="When to run (cron, UTC).")] = "0 * * * *",
+          interval: Annotated[Optional[int], typer.Option(
+              help="Run every N seconds instead of the cron schedule.")] = None,
+          server_port: Annotated[int, typer.Option(
+              help="Port of the local Prefect server started when PREFECT_API_URL is unset.")] = 4200,
+          ) -> None:
+    """Scheduled runs: serve the pipeline deployment against a standing Prefect server."""
+    from flows.serve import serve_pipeline
+    serve_pipeline(sources=sources.resolve(), data_dir=data_dir.resolve(), cron=cron,
+                   interval=interval, server_port=server_port)
+
+
+@app.command()
+def sql(query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
+        data_dir: DataDir = Path("data"),
+        fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json")] = Fmt.table,
+        ) -> None:
+    """Query the warehouse read-only."""
+    import duckdb
+
+    from warehouse import db
+    try:
+        con = db.connect(data_dir / "news.duckdb", read_only=True)
+    except (db.WarehouseMissing, db.WarehouseLocked) as exc:
+        _fail(str(exc))
+    try:
+        cur = con.execute(query)
+        if cur.description is None:
+            return
+        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+    except duckdb.Error as exc:
+        _fail(f"the query failed: {exc}")
+    finally:
+        con.close()
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words to look for in titles and texts.")],
+           data_dir: DataDir = Path("data"),
+           limit: Annotated[int, typer.Option(help="How many articles.")] = 10) -> None:
+    """Full-text search over articles (BM25)."""
+    from warehouse import db
+    try:
+        con = db.connect(data_dir / "news.duckdb", read_only=True)
+    except (db.WarehouseMissing, db.WarehouseLocked) as exc:
+        _fail(str(exc))
+    try:
+        rows = db.search(con, query, limit=limit)
+    finally:
+        con.close()
+    _print_rows(["article_id", "title", "score"], [tuple(r) for r in rows], Fmt.table)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], fmt: Fmt) -> None:
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps([dict(zip(columns, r)) for r in rows], default=str,
+                                    ensure_ascii=False) + "\n")
+    elif fmt is Fmt.csv:
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(*columns)
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        out.print(table)
+
+
+@app.command()
+def extract(files: Annotated[list[Path], typer.Argument(help="HTML or .html.gz files.")]) -> None:
+    """Extract and clean articles from HTML files: one JSON object per line, in input order."""
+    from transforms.article import read_article
+    from transforms.encoding import DecodeError
+    from transforms.extract import ExtractionError
+    for path in files:
+        record: dict = {"path": str(path)}
+        try:
+            data = path.read_bytes()
+            if path.suffix == ".gz":
+                data = gzip.decompress(data)
+            read = read_article(data, path.resolve().as_uri())
+        except (OSError, DecodeError, ExtractionError) as exc:
+            record["error"] = f"{type(exc).__name__}: {exc}"
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            continue
+        page, dl = read.page, read.cleaned.dateline
+        record.update({
+            "url": page.canonical_url or page.url, "title": page.title,
+            "authors": list(page.authors),
+            "published_at": page.published_at.isoformat() if page.published_at else None,
+            "language": page.language, "text": read.cleaned.text,
+            "dateline": {"place": dl.place, "date": dl.date_text, "agency": dl.agency,
+                         "raw": dl.raw} if dl else None})
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def annotate(source: Annotated[str, typer.Argument(help="A text file, or - for stdin.")] = "-",
+             published: Annotated[Optional[str], typer.Option(
+                 help="Publication date (YYYY-MM-DD) that relative dates resolve against.")] = None,
+             jsonl: Annotated[bool, typer.Option(
+                 "--jsonl", help="One JSON object per line: text, optional id and published.")] = False,
+             ) -> None:
+    """Entities, mentions and events of plain text, as JSON (one object per text)."""
+    from transforms.annotate import annotate_texts
+    raw = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
+    default_day = _parse_day(published) if published else None
+    if jsonl:
+        inputs = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    else:
+        inputs = [{"text": raw}]
+    days = [_parse_day(i["published"]) if i.get("published") else default_day for i in inputs]
+    results = annotate_texts([i["text"] for i in inputs], published=days)
+    for item, ann in zip(inputs, results):
+        sys.stdout.write(json.dumps(annotation_json(ann, item.get("id")), ensure_ascii=False,
+                                    default=str) + "\n")
+
+
+def annotation_json(ann, item_id=None) -> dict:
+    """The JSON shape of `newsetl annotate` (and of what the pipeline stores)."""
+    record: dict = {} if item_id is None else {"id": item_id}
+    record["entities"] = [{"entity_id": e.entity_id, "kind": e.kind, "name": e.canonical_name,
+                           "country_code": e.country_code, "lat": e.lat, "lon": e.lon,
+                           "aliases": list(e.aliases)} for e in ann.entities]
+    record["mentions"] = [{"entity_id": m.entity_id, "surface": m.surface, "kind": m.kind,
+                           "start_char": m.start_char, "end_char": m.end_char,
+                           "sentence_idx": m.sentence_idx} for m in ann.mentions]
+    record["events"] = [{
+        "actor1": {"entity_id": e.actor1_entity_id, "name": e.actor1_name,
+                   "country_code": e.actor1_country, "role": e.actor1_role},
+        "actor2": {"entity_id": e.actor2_entity_id, "name": e.actor2_name,
+                   "country_code": e.actor2_country, "role": e.actor2_role},
+        "cameo_code": e.cameo_code, "cameo_root": e.cameo_root, "quad_class": e.quad_class,
+        "goldstein": e.goldstein, "plover_type": e.plover_type, "plover_mode": e.plover_mode,
+        "event_date": e.event_date.isoformat() if e.event_date else None,
+        "date_precision": e.date_precision, "evidence": e.evidence,
+        "start_char": e.start_char, "end_char": e.end_char, "sentence_idx": e.sentence_idx,
+        "temporal": e.temporal, "factuality": e.factuality, "confidence": e.confidence,
+    } for e in ann.events]
+    return record
+
+
+def _parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        _fail(f"not a date: {value!r} (expected YYYY-MM-DD)")
+        raise
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
