@@ -1,0 +1,135 @@
+"""Record dataclasses, Arrow schemas and DuckDB tables must stay in step."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import types
+import typing
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from transforms import contracts
+from warehouse import db
+from warehouse.rows import RowConversionError, to_table
+from warehouse.schemas import KEYS, SCHEMAS
+
+# (dataclass, table, columns the table adds on top of the dataclass fields)
+PAIRS = [
+    (contracts.ArticleRow, "articles", {"run_id"}),
+    (contracts.FeedItem, "feed_items", {"run_id"}),
+    (contracts.FetchRecord, "fetch_log", {"run_id"}),
+    (contracts.QuarantineRecord, "quarantine", {"run_id"}),
+    (contracts.Entity, "entities", {"run_id"}),
+    (contracts.Mention, "mentions", {"mention_id", "article_id", "run_id"}),
+    (contracts.Event, "events", {"event_id", "article_id", "story_id", "run_id"}),
+]
+PAIR_IDS = [table for _, table, _ in PAIRS]
+
+_SAMPLES = {
+    "str": "x",
+    "int": 1,
+    "float": 0.5,
+    "datetime": dt.datetime(2022, 7, 14, 6, 30, tzinfo=dt.UTC),
+    "date": dt.date(2022, 7, 14),
+    "tuple[str, ...]": ("a", "b"),
+}
+
+
+def _sample(cls: type) -> object:
+    """An instance with a plausible value for every field, chosen from its annotation."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for field in dataclasses.fields(cls):
+        hint = hints[field.name]
+        if isinstance(hint, types.UnionType):  # X | None
+            hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+        name = "tuple[str, ...]" if typing.get_origin(hint) is tuple else hint.__name__
+        values[field.name] = _SAMPLES[name]
+    return cls(**values)
+
+
+@pytest.mark.parametrize(("cls", "table", "extra"), PAIRS, ids=PAIR_IDS)
+def test_dataclass_fields_are_schema_columns(cls, table, extra):
+    fields = {f.name for f in dataclasses.fields(cls)}
+    columns = set(SCHEMAS[table].names)
+    assert fields - columns == set(), f"{cls.__name__} fields missing from the {table} schema"
+    assert columns - fields == extra, f"{table} columns beyond {cls.__name__} changed"
+
+
+@pytest.mark.parametrize(("cls", "table", "extra"), PAIRS, ids=PAIR_IDS)
+def test_dataclass_values_convert_to_schema_types(cls, table, extra):
+    row = _sample(cls)
+    out = to_table(table, [row], **{name: "x" for name in extra})
+    assert out.schema.equals(SCHEMAS[table])
+    assert out.num_rows == 1
+    for field in dataclasses.fields(cls):
+        value = getattr(row, field.name)
+        expected = list(value) if isinstance(value, tuple) else value
+        assert out.column(field.name)[0].as_py() == expected, field.name
+
+
+def test_every_schema_has_a_key_and_a_run_id():
+    assert KEYS.keys() == SCHEMAS.keys()
+    for table, schema in SCHEMAS.items():
+        assert set(KEYS[table]) <= set(schema.names), table
+        assert "run_id" in schema.names, table
+
+
+def test_migrated_tables_match_arrow_schemas(tmp_path):
+    con = db.connect(tmp_path / "news.duckdb")
+    db.migrate(con)
+    for table, schema in SCHEMAS.items():
+        created = con.execute(f"describe {table}").fetchall()
+        empty = schema.empty_table()  # noqa: F841 - read by DuckDB's replacement scan below
+        from_arrow = con.execute("describe select * from empty").fetchall()
+        assert [(c[0], c[1]) for c in created] == [(c[0], c[1]) for c in from_arrow], table
+    con.close()
+
+
+# --- warehouse.rows.to_table ------------------------------------------------------------------
+
+def test_to_table_empty_rows_give_empty_table_with_schema():
+    out = to_table("events", [])
+    assert out.num_rows == 0
+    assert out.schema.equals(SCHEMAS["events"])
+
+
+def test_to_table_fills_missing_columns_from_extras_or_null():
+    mention = contracts.Mention("country:PRK", "North Korea", "country", 0, 0, 11, 0.9)
+    ids = pa.array(["m1"])
+    out = to_table("mentions", [mention], run_id="r1", article_id="a1", mention_id=ids)
+    assert out.to_pylist() == [{
+        "mention_id": "m1", "article_id": "a1", "entity_id": "country:PRK",
+        "surface": "North Korea", "kind": "country", "sentence_idx": 0, "start_char": 0,
+        "end_char": 11, "confidence": pytest.approx(0.9), "run_id": "r1",
+    }]
+    bare = to_table("mentions", [mention])
+    assert bare.column("run_id").null_count == 1
+
+
+def test_to_table_dicts_and_tuples():
+    out = to_table("entities", [{"entity_id": "org:nato", "aliases": ("NATO", "the alliance")}])
+    assert out.column("aliases").to_pylist() == [["NATO", "the alliance"]]
+    assert out.column("kind").to_pylist() == [None]
+
+
+def test_to_table_unknown_field_names_field_and_table():
+    with pytest.raises(RowConversionError, match=r"'colour'.*entities"):
+        to_table("entities", [{"entity_id": "org:nato", "colour": "blue"}])
+    with pytest.raises(RowConversionError, match="not in the schema"):
+        to_table("entities", [], colour="blue")
+
+
+def test_to_table_rejects_a_column_given_twice_and_a_bad_type():
+    with pytest.raises(RowConversionError, match="both"):
+        to_table("entities", [{"entity_id": "org:nato"}], entity_id="x")
+    with pytest.raises(RowConversionError, match=r"entities\.lat"):
+        to_table("entities", [{"entity_id": "org:nato", "lat": "north"}])
+
+
+def test_duckdb_is_the_pinned_engine():
+    # The fts wheel is built for one engine version; keep them moving together.
+    assert db.fts_extension_path().parent.name == f"v{duckdb.__version__}"

@@ -1,0 +1,111 @@
+"""The Parquet lake: `<lake_dir>/<table>/date=YYYY-MM-DD/<part>.parquet`, hive-partitioned, zstd.
+
+Parts are named `<run_id>.parquet` or `<run_id>-<suffix>.parquet` so a load can pick one run's
+output. Writes go to a dot-named temp file in the same folder and are renamed into place, so a
+crash never leaves a half-written part that readers (DuckDB, pyarrow globbing *.parquet) see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.schemas import SCHEMAS
+
+log = logging.getLogger(__name__)
+
+_PART_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.=-]*$")
+
+
+class LakeSchemaError(ValueError):
+    """A table handed to the lake does not have its contract schema."""
+
+
+def _schema(table_name: str) -> pa.Schema:
+    try:
+        return SCHEMAS[table_name]
+    except KeyError:
+        raise LakeSchemaError(f"unknown table {table_name!r}; known: {sorted(SCHEMAS)}") from None
+
+
+def _check_schema(table_name: str, schema: pa.Schema) -> None:
+    expected = _schema(table_name)
+    if not schema.equals(expected, check_metadata=False):
+        got = {f.name: str(f.type) for f in schema}
+        want = {f.name: str(f.type) for f in expected}
+        diff = sorted(
+            f"{name}: got {got.get(name, 'missing')}, want {want.get(name, 'absent')}"
+            for name in got.keys() | want.keys()
+            if got.get(name) != want.get(name)
+        ) or ["same columns and types, different order"]
+        raise LakeSchemaError(f"{table_name}: schema differs from warehouse.schemas: " + "; ".join(diff))
+
+
+def part_path(lake_dir: Path, table_name: str, *, date: str, part: str) -> Path:
+    """Where a part lives; validates the date (YYYY-MM-DD) and the part name."""
+    dt.date.fromisoformat(date)  # raises ValueError on anything but a real YYYY-MM-DD date
+    if len(date) != 10:
+        raise ValueError(f"date must be YYYY-MM-DD, got {date!r}")
+    if not _PART_NAME.match(part) or part.endswith(".parquet"):
+        raise ValueError(f"bad part name {part!r}: letters, digits, '_', '-', '.', no leading dot, no suffix")
+    return Path(lake_dir) / table_name / f"date={date}" / f"{part}.parquet"
+
+
+def write_part(lake_dir: Path, table_name: str, table: pa.Table, *, date: str, part: str) -> Path:
+    """Write one part atomically; writing the same (table, date, part) again replaces it."""
+    _check_schema(table_name, table.schema)
+    target = part_path(lake_dir, table_name, date=date, part=part)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{part}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as sink:
+            pq.write_table(table, sink, compression="zstd")
+            sink.flush()
+            os.fsync(sink.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:  # noqa: BLE001 - remove the temp file whatever went wrong, then re-raise
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    log.debug("lake: wrote %s (%d rows)", target, table.num_rows)
+    return target
+
+
+def _belongs_to_run(path: Path, run_id: str) -> bool:
+    return path.name == f"{run_id}.parquet" or path.name.startswith(f"{run_id}-")
+
+
+def list_parts(lake_dir: Path, table_name: str, *, run_id: str | None = None) -> list[Path]:
+    """Visible parts of a table (temp files excluded), optionally only one run's, sorted."""
+    _schema(table_name)
+    parts = (
+        p
+        for p in (Path(lake_dir) / table_name).glob("date=*/*.parquet")
+        if not p.name.startswith(".")
+    )
+    if run_id is not None:
+        parts = (p for p in parts if _belongs_to_run(p, run_id))
+    return sorted(parts)
+
+
+def read_parts(paths: Iterable[Path], table_name: str) -> pa.Table:
+    """Concatenate parts into one table with the contract schema (hive columns not added)."""
+    schema = _schema(table_name)
+    tables = []
+    for path in paths:
+        table = pq.ParquetFile(path).read()
+        try:
+            _check_schema(table_name, table.schema)
+        except LakeSchemaError as exc:
+            raise LakeSchemaError(f"{path}: {exc}") from None
+        tables.append(table.replace_schema_metadata(None))
+    if not tables:
+        return schema.empty_table()
+    return pa.concat_tables(tables)
