@@ -29,8 +29,16 @@ class LoadSummary:
 def load_run(run_id: str, settings: Settings, started_at: datetime,
              counts: dict[str, int]) -> LoadSummary:
     """Merge the run's parts, record the run, rebuild models and the full-text index."""
+    summary = load_into_warehouse(run_id, DataPaths(settings.data_dir), started_at, counts)
     logger = get_run_logger()
-    paths = DataPaths(settings.data_dir)
+    for problem in summary.problems:
+        logger.warning("column test failed: %s", problem)
+    return summary
+
+
+def load_into_warehouse(run_id: str, paths: DataPaths, started_at: datetime,
+                        counts: dict[str, int]) -> LoadSummary:
+    """The load itself, without Prefect: one transaction for all of the run's parts."""
     paths.root.mkdir(parents=True, exist_ok=True)
     parts = {t: lake.list_parts(paths.lake, t, run_id=run_id) for t in SCHEMAS if t != "runs"}
     con = db.connect(paths.db)
@@ -50,8 +58,6 @@ def load_run(run_id: str, settings: Settings, started_at: datetime,
         totals = db.table_counts(con)
     finally:
         con.close()
-    for problem in problems:
-        logger.warning("column test failed: %s", problem)
     return LoadSummary(run_id=run_id, loaded=loaded, totals=totals, problems=problems)
 
 

@@ -142,18 +142,21 @@ def _published_day(article: ArticleRow) -> date | None:
     return article.published_at.date() if article.published_at else None
 
 
+def process_to_lake(run_id: str, jobs: list[dict], paths: DataPaths, part: str) -> dict[str, int]:
+    """Process a batch of page jobs and write its lake parts; returns row counts per table."""
+    tables = process_pages(jobs, RawStore(paths.raw))
+    for name, rows in tables.items():
+        lake.write_part(paths.lake, name, to_table(name, rows, run_id=run_id),
+                        date=run_date(run_id), part=f"{run_id}-{part}")
+    return {name: len(rows) for name, rows in tables.items()}
+
+
 @task(cache_policy=NO_CACHE)
 def process_batch(run_id: str, pages_file: str, start: int, stop: int,
                   settings: Settings) -> dict[str, int]:
-    """Process pages[start:stop] of the work file; write lake parts; return row counts."""
-    paths = DataPaths(settings.data_dir)
+    """Process pages[start:stop] of the work file (a batch descriptor, not the pages)."""
     jobs = read_jsonl(Path(pages_file))[start:stop]
-    tables = process_pages(jobs, RawStore(paths.raw))
-    part = f"{run_id}-process-{start:07d}"
-    for name, rows in tables.items():
-        lake.write_part(paths.lake, name, to_table(name, rows, run_id=run_id),
-                        date=run_date(run_id), part=part)
-    return {name: len(rows) for name, rows in tables.items()}
+    return process_to_lake(run_id, jobs, DataPaths(settings.data_dir), f"process-{start:07d}")
 
 
 @flow(name="process")
