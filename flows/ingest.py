@@ -5,7 +5,6 @@ failure a `quarantine` row (with the raw bytes kept when there were any), and th
 process are handed to the process flow as a small JSON-lines work file.
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -151,7 +150,7 @@ def parse_feeds(run_id: str, fetched: list[dict], sources: list[Source],
                                 url=feed["url"], content_type=feed["content_type"],
                                 max_items=source.max_items)
         except FeedParseError as exc:
-            logger.warning("feed %s quarantined: %s", source.id, exc)
+            logger.info("feed %s quarantined: %s", source.id, exc)
             bad.append(quarantine("parse_feed", feed["url"], exc.reason, exc.detail,
                                   source_id=source.id, raw_sha256=feed["raw_sha256"]))
             continue

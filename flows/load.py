@@ -1,6 +1,5 @@
 """Load: this run's lake parts -> the DuckDB warehouse, in one transaction, then models and FTS."""
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,6 +1,5 @@
 """The top-level flow: ingest -> process -> load, one run id throughout."""
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path

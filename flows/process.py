@@ -5,7 +5,6 @@ raw zone and writes Parquet parts to the lake itself; only paths and counts cros
 boundaries. `process` can rerun from the raw zone without fetching anything.
 """
 
-from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
