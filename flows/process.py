@@ -20,7 +20,7 @@ from transforms.annotate import annotate_texts
 from transforms.article import ReadArticle, read_article
 from transforms.contracts import Annotation, ArticleRow, Dateline, Entity
 from transforms.encoding import DecodeError
-from transforms.extract import ExtractionError
+from transforms.extract import ExtractionError, word_count
 from transforms.ids import stable_id
 from transforms.urls import canonicalize_url
 from warehouse import lake
@@ -56,7 +56,7 @@ def article_row(job: dict, read: ReadArticle) -> ArticleRow:
         language_source=page.language_source,
         dateline_place=dl.place if dl else None, dateline_agency=dl.agency if dl else None,
         dateline_date=dl.date_text if dl else None,
-        text=cleaned.text, word_count=len(cleaned.text.split()),
+        text=cleaned.text, word_count=word_count(cleaned.text),
         content_sha256=read.content_sha256, simhash=None, duplicate_of=None, story_id=None,
         extractor=page.extractor, extractor_version=page.extractor_version,
         raw_sha256=job["raw_sha256"], fetched_at=datetime.fromisoformat(job["fetched_at"]),
