@@ -1,8 +1,8 @@
 """End-to-end throughput of process + load, against a plain trafilatura-only loop, in one run.
 
 The corpus repeats the bundled sample pages (flows/sample) until it has N articles; each copy
-gets its own URL (canonical tags removed) so it is a distinct article all the way into the
-warehouse. Prefect is not involved: this measures the stage code the tasks run
+gets its own host name (in its URL and inside its HTML: canonical links, og:url, JSON-LD) so it
+is a distinct article all the way into the warehouse. Prefect is not involved: this measures the stage code the tasks run
 (flows.process.process_to_lake, flows.load.load_into_warehouse), in batches as the flow does.
 
     python bench/pipeline.py [--articles 2000] [--batch-size 200]
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import sys
 import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import trafilatura
 
@@ -32,9 +32,6 @@ from flows.process import process_to_lake
 from transforms.annotate import annotate_texts
 from warehouse.raw import RawStore
 
-CANONICAL = re.compile(rb"<link[^>]+rel=[\"']?canonical[^>]*>|<meta[^>]+og:url[^>]*>", re.I)
-
-
 def corpus(n: int) -> list[tuple[str, bytes]]:
     root = sample_dir()
     entries = json.loads((root / "manifest.json").read_text("utf-8"))["entries"]
@@ -42,8 +39,10 @@ def corpus(n: int) -> list[tuple[str, bytes]]:
     out = []
     for i in range(n):
         url, html = pages[i % len(pages)]
-        copy_url = f"https://bench.newsetl.invalid/{i}/" + url.split("://", 1)[1]
-        out.append((copy_url, CANONICAL.sub(b"", html) + f"<!-- copy {i} -->".encode()))
+        host = urlsplit(url).hostname or "example.invalid"
+        copy_host = f"copy{i}.{host}"
+        out.append((url.replace(host, copy_host, 1),
+                    html.replace(host.encode(), copy_host.encode()) + f"<!-- copy {i} -->".encode()))
     return out
 
 
