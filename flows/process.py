@@ -28,6 +28,9 @@ from warehouse.raw import RawBlobMissing, RawStore
 from warehouse.rows import to_table
 
 ANNOTATED_LANGUAGES = ("en",)  # the pinned spaCy model is English
+# Far beyond any news article (a long one is ~50k characters); spaCy's own hard limit is 1M and
+# its memory use grows with length, so bigger texts are stored but not annotated.
+MAX_ANNOTATED_CHARS = 300_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,18 @@ def process_pages(jobs: list[dict], store: RawStore) -> dict[str, list]:
         row = article_row(job, read)
         articles[row.article_id] = row  # two feed links to one canonical page: one article
         datelines[row.article_id] = read.cleaned.dateline
-    to_annotate = [a for a in articles.values()
-                   if (a.language or "en").split("-")[0] in ANNOTATED_LANGUAGES]
+    to_annotate = []
+    for art in articles.values():
+        if (art.language or "en").split("-")[0] not in ANNOTATED_LANGUAGES:
+            continue
+        if len(art.text) > MAX_ANNOTATED_CHARS:
+            bad.append(quarantine(
+                "annotate", art.url, "text_too_long",
+                f"{len(art.text):,} characters of text (limit {MAX_ANNOTATED_CHARS:,}): the "
+                "article is stored, its entities and events are not coded", source_id=art.source_id,
+                raw_sha256=art.raw_sha256))
+            continue
+        to_annotate.append(art)
     annotations = annotate_texts(
         [a.text for a in to_annotate],
         published=[_published_day(a) for a in to_annotate],
