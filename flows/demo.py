@@ -44,11 +44,12 @@ def demo_server(root: Path | None = None) -> CaptureServer:
 
 
 DEMO_QUERIES = [
-    ("Events between countries, with their evidence",
-     "select actor1_country as a1, cameo_code as code, actor2_country as a2, "
-     "event_date as date, date_precision as prec, left(evidence, 70) as evidence "
-     "from events where actor1_country is not null and actor2_country is not null "
-     "order by event_date nulls last, a1 limit 8"),
+    ("Who did what to whom, and when (events between countries)",
+     "select actor1_country as c1, actor1_name as actor1, cameo_code as code, "
+     "plover_type as plover, actor2_name as actor2, actor2_country as c2, "
+     "event_date as date, date_precision as prec from events "
+     "where actor1_country is not null and actor2_country is not null "
+     "order by event_date nulls last, c1, actor2 limit 10"),
     ("Most-mentioned entities",
      "select e.entity_id, e.canonical_name, count(*) as mentions "
      "from mentions m join entities e using (entity_id) "

@@ -24,7 +24,7 @@ def test_demo_twice_same_counts(prefect_harness, tmp_path):
     runner = CliRunner()
     first = runner.invoke(app, ["demo", "--data-dir", str(tmp_path)])
     assert first.exit_code == 0, first.output
-    assert "Events between countries" in first.stdout and "quarantined" in first.stdout
+    assert "Who did what to whom" in first.stdout and "quarantined" in first.stdout
     counts = _counts(tmp_path)
     assert all(counts[t] > 0 for t in ("articles", "mentions", "entities", "events")), counts
     second = runner.invoke(app, ["demo", "--data-dir", str(tmp_path)])
