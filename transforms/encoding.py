@@ -7,7 +7,8 @@ Order of evidence (first that works wins):
 2. a byte-order mark;
 3. what the document declares in its first 4 KB (``<?xml encoding=...?>``, ``<meta charset>``,
    ``<meta http-equiv="content-type">``), if it decodes without errors;
-4. detection: strict UTF-8, then charset-normalizer;
+4. detection: strict UTF-8, then charset-normalizer (on the first MB only, so a huge
+   undeclared page costs a fraction of a second, not seconds);
 5. UTF-8 with replacement characters ("fallback").
 
 Declared names are mapped the way browsers map them (WHATWG): latin-1 / iso-8859-1 / ascii
@@ -31,6 +32,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["DecodeError", "decode_bytes", "normalise_charset"]
 
 _SNIFF_BYTES = 4096
+# charset-normalizer's cost grows with the input (~7 CPU-s for 50 MB); it guesses as well
+# from the first megabyte.
+_DETECT_SAMPLE_BYTES = 1_000_000
 _BINARY_SNIFF_BYTES = 1024
 
 # Magic numbers of formats that are never text; checked before anything else.
@@ -259,12 +263,23 @@ def _pick_detected(matches: charset_normalizer.CharsetMatches) -> str | None:
     return best
 
 
+def _detection_sample(data: bytes) -> bytes:
+    """At most _DETECT_SAMPLE_BYTES, cut just after an ASCII byte when there is one in the last
+    64, so a multi-byte character is not split (the detector tolerates it if it is)."""
+    if len(data) <= _DETECT_SAMPLE_BYTES:
+        return data
+    cut = _DETECT_SAMPLE_BYTES
+    while cut > _DETECT_SAMPLE_BYTES - 64 and data[cut - 1] >= 0x80:
+        cut -= 1
+    return data[:cut]
+
+
 def _detect(data: bytes) -> DecodedText:
     try:
         return DecodedText(data.decode("utf-8"), "utf-8", "detected")
     except UnicodeDecodeError:
         pass
-    codec = _pick_detected(charset_normalizer.from_bytes(data))
+    codec = _pick_detected(charset_normalizer.from_bytes(_detection_sample(data)))
     if codec:
         try:
             return DecodedText(data.decode(codec).lstrip("\ufeff"), codec, "detected")

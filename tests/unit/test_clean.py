@@ -142,6 +142,46 @@ def test_caption_before_the_dateline_does_not_hide_it() -> None:
         ("Related: Something else", "promo"),
         ("Click here to read more.", "promo"),
         ("Copyright 2024 The Associated Press. All rights reserved.", "boilerplate"),
+        ("copyright Inexhibit 2019 - ISSN: 2283-5474", "boilerplate"),
+        ("- Advertisement 1Story continues below", "advert"),
+        ("Related post: Pickled Brussels Sprouts Recipe", "promo"),
+        ("SEE MORE: Hong Kong protests: 800 students under siege in university", "promo"),
+        ("Also: See Black Friday coverage at CNET", "promo"),
+        ("Also on rt.com Journalists and politicians threatened with arrest", "promo"),
+        ("China furious at Macron for Hong Kong protest jibe [INSIGHT]|", "promo"),
+        ("Pick Six Newsletter", "promo"),
+        ("[Related: Salesforce Dreamforce Keynote: AI, Integration, Alicia Keys And Protestors]", "promo"),
+        ("(Leggi anche su: I Cavalieri dello Zodiaco: ecco gli attori –FOTO)", "promo"),
+        ("Get the latest news from example.com in your inbox.", "promo"),
+        ("Get the day’s top headlines delivered to your inbox every morning by subscribing to our newsletter.",
+         "promo"),
+        ("Get Motor Cycle Monthly delivered through your letterbox every month. 12 issues for £11.99.", "promo"),
+        ("If you enjoyed this article, we have a proposition for you: Join NRPLUS.", "promo"),
+        ("___", "boilerplate"),
+        ("|---|---|---|", "boilerplate"),
+        ("* * *", "boilerplate"),
+        ("Comments", "boilerplate"),
+        ("Tell us what YOU think...", "boilerplate"),
+        ("Thanks for signing up!", "boilerplate"),
+        ("There was an error processing your subscription.", "boilerplate"),
+        ("Order Reprints", "boilerplate"),
+        ("Article content", "boilerplate"),
+        ("Tempo de leitura: 2 minutos", "boilerplate"),
+        ("5 min read", "boilerplate"),
+        ("Filed under: Politics, Elections", "boilerplate"),
+        ("ATENÇÃO: Comentários com textos ininteligíveis não serão aprovados pelo moderador.", "boilerplate"),
+        ("If you buy something through this post, IGN may get a share of the sale.", "boilerplate"),
+        ("Reviews and recommendations are unbiased and products are independently selected. Postmedia may earn "
+         "an affiliate commission from purchases made through links on this page.", "boilerplate"),
+        ("This copy is for your personal, non-commercial use only.", "boilerplate"),
+        ("Like this story? Share it with a friend!", "share"),
+        ("[button link=\"http://example.com/submit\"] Send us YOUR review[/button]", "boilerplate"),
+        ("(credit: NASA/Jude Guidry)", "credit"),
+        ("© Reuters", "credit"),
+        ("[사진=JTBC, 이매진아시아]", "credit"),
+        ("Pictured right, is reader Nicole Bresler speaking to romance novelist Shameez Patel Papathanasiou.",
+         "caption"),
+        ("Jewels after Jewels, installation views, photos © Inexhibit, 2018", "caption"),
     ],
 )
 def test_removal_rules(paragraph: str, kind: str) -> None:
@@ -165,6 +205,14 @@ def test_removal_rules(paragraph: str, kind: str) -> None:
         "that also announced job cuts across its European operations and a new chief executive.",
         "Advertisement spending rose 5% last year, according to the industry group.",
         "He said the plan was subscribe-only.",
+        "Comments from the minister angered the opposition, which called for a vote.",
+        "The company may earn a commission of 5% on each sale, its filing showed.",
+        "More than 100 people were killed, the ministry said.",
+        "In 2019, Trump won the support of the party.",
+        "Pictures of the flood spread quickly on social media.",
+        "Tags on the bottles showed they came from a factory in Ohio.",
+        "The reporter is a former soldier, and covers defence.",
+        "Also, the council approved a new park.",
     ],
 )
 def test_ordinary_paragraphs_stay(paragraph: str) -> None:
@@ -177,6 +225,92 @@ def test_author_bio_at_the_end_only() -> None:
     story = "The talks resumed on Monday.\nOfficials were hopeful."
     assert clean_text(f"{story}\n{bio}").text == story
     assert clean_text(f"{bio}\n{story}\nMore text.\nAnd more.").text.startswith(bio)
+
+
+STORY = [
+    "The council met on Tuesday to discuss the budget for the coming year.",
+    "Members agreed that spending on roads, schools and clinics would rise.",
+    "Opposition members said the plan relied on optimistic forecasts of tax revenue.",
+    "The mayor said the first new clinic would open in the spring.",
+    "Road repairs would start as soon as the weather allowed, she said.",
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "reason"),
+    [
+        ("By Jane Roe", "credit", "byline"),
+        ("by Jeff Foust", "credit", "byline"),
+        ("By Jane Roe and John Doe, CNN", "credit", "byline"),
+        ("Mathatisi Sebusi/Mohalenyane Phakela", "credit", "byline"),
+        ("Monday, November 18, 2019", "boilerplate", "timestamp"),
+        ("UPDATED: Tue., Nov. 19, 2019", "boilerplate", "timestamp"),
+        ("17:41 JST, October 13, 2024", "boilerplate", "timestamp"),
+        ("5:45 AM PST 11/19/2019 by Patrick Shanley", "boilerplate", "timestamp"),
+        ("segunda-feira, 22 de janeiro de 2018 às 0:13", "boilerplate", "timestamp"),
+    ],
+)
+def test_head_lines(line: str, kind: str, reason: str) -> None:
+    cleaned = clean_text("\n".join([line, *STORY]))
+    assert cleaned.text == "\n".join(STORY)
+    assert [(r.kind, r.text, r.reason) for r in cleaned.removed] == [(kind, line, reason)]
+    # The same line deep inside the story is left alone (except timestamps, also kept at the end).
+    middle = "\n".join([*STORY[:3], line, *STORY[3:], *STORY])
+    assert line in clean_text(middle).text
+
+
+@pytest.mark.parametrize(
+    ("line", "kind", "reason"),
+    [
+        ("(Reporting by Greg Roumeliotis; editing by Martin Howell.)", "credit", "reporting_credit"),
+        ("Reporting by Rodrigo Campos; Editing by Nick Zieminski and Dan Grebler", "credit", "reporting_credit"),
+        ("Associated Press writers Alan Fram and Zeke Miller contributed to this report.", "credit",
+         "reporting_credit"),
+        ("Keith Bradsher contributed reporting from Hong Kong.", "credit", "reporting_credit"),
+        ("Contributing: Kristine Phillips", "credit", "reporting_credit"),
+        ("With Post wires", "credit", "reporting_credit"),
+        ("Email Tariq Malik at tmalik@space.com or follow him @tariqjmalik.", "bio", "contact_line"),
+        ("Have a tip? Amy Kuperinsky may be reached at akuperinsky@example.com.", "bio", "contact_line"),
+        ("Write to Al Root at allen.root@example.com", "bio", "contact_line"),
+        ("paul.takahashi@example.com", "bio", "contact_line"),
+        ("twitter.com/paultakahashi", "bio", "contact_line"),
+        ("Steph Bazzle covers politics and theocracy. Follow Steph on Twitter @imjustasteph.", "bio", "author_bio"),
+        ("Eric Song is IGN's deal curator and spends 25% of his pay on stuff he posts.", "bio", "author_bio"),
+        ("Jeff Foust (jeff@example.com) is the editor and publisher of The Space Review.", "bio", "author_bio"),
+    ],
+)
+def test_tail_lines(line: str, kind: str, reason: str) -> None:
+    cleaned = clean_text("\n".join([*STORY, line]))
+    assert cleaned.text == "\n".join(STORY)
+    assert [(r.kind, r.text, r.reason) for r in cleaned.removed] == [(kind, line, reason)]
+    assert line in clean_text("\n".join([*STORY, line, *STORY])).text  # not at the end: kept
+
+
+def test_related_block_goes_with_its_heading() -> None:
+    links = ["Who will make the Rock Hall in 2020?", "Dave Matthews Band takes over Rock Hall Fan Vote"]
+    cleaned = clean_text("\n".join([*STORY, "You may also like...", *links]))
+    assert cleaned.text == "\n".join(STORY)
+    assert [r.reason for r in cleaned.removed] == ["related_heading", "related_block", "related_block"]
+
+
+def test_related_box_inside_the_story_stops_at_prose() -> None:
+    links = ["Plague fears: Holidaymakers die after eating marmot", "Plane passengers quarantined"]
+    cleaned = clean_text("\n".join([*STORY[:2], "DON'T MISS", *links, *STORY[2:]]))
+    assert cleaned.text == "\n".join(STORY)
+    assert [r.reason for r in cleaned.removed] == ["related_heading", "related_block", "related_block"]
+
+
+def test_a_heading_word_at_the_start_is_not_a_related_block() -> None:
+    text = "\n".join(["Latest", *STORY])
+    assert clean_text(text).text.startswith("The council met")  # "Latest" alone goes (read_more) ...
+    assert len(clean_text(text).text.split("\n")) == len(STORY)  # ... but the story stays whole
+
+
+def test_phrase_rules_file_loads() -> None:
+    from transforms.clean import _PHRASES
+    assert len(_PHRASES) >= 15
+    assert {p.kind for p in _PHRASES} <= {"caption", "credit", "dateline", "promo", "share", "advert", "bio",
+                                           "boilerplate"}
 
 
 def test_inline_credit_is_cut_from_a_body_paragraph() -> None:

@@ -229,3 +229,29 @@ def test_decode_bytes_never_raises_anything_but_decode_error(data: bytes, http: 
 def test_utf8_text_round_trips(text: str) -> None:
     assert decode_bytes(text.encode("utf-8")).text == text
 
+
+
+# --- big input ------------------------------------------------------------------------------------------
+
+def test_big_undeclared_legacy_page_is_detected_from_a_sample() -> None:
+    """charset-normalizer on all of a 20 MB page costs seconds; it reads the first MB only."""
+    import time
+
+    body = ("<p>" + PORTUGUESE + "</p>\n").encode("cp1252")
+    data = b"<html><body>" + body * (20_000_000 // len(body)) + b"</body></html>"
+    start = time.process_time()
+    decoded = decode_bytes(data)
+    assert time.process_time() - start < 5.0
+    assert decoded.encoding_source == "detected" and decoded.encoding != "utf-8"
+    assert len(decoded.text) == len(data)  # a single-byte codec: one character per byte
+
+
+def test_detection_sample_never_splits_a_character() -> None:
+    from transforms.encoding import _DETECT_SAMPLE_BYTES, _detection_sample
+
+    data = "été à ".encode("utf-8") * _DETECT_SAMPLE_BYTES
+    sample = _detection_sample(data)
+    assert len(sample) <= _DETECT_SAMPLE_BYTES
+    assert sample[-1] < 0x80
+    sample.decode("utf-8", errors="strict")  # ends on a whole character
+    assert _detection_sample(b"short") == b"short"
