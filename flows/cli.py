@@ -50,6 +50,7 @@ def demo(data_dir: DataDir = Path("data"),
          verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
     """Run the whole pipeline offline on the bundled sample of real news (127.0.0.1 only)."""
     _quiet_prefect(verbose)
+    _writable_or_fail(data_dir)
     from flows.config import Settings
     from flows.demo import DEMO_QUERIES, demo_server, sample_sources
 
@@ -82,15 +83,119 @@ def run(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")]
         load_sources(sources)
     except SourcesError as exc:
         _fail(str(exc))
+    _writable_or_fail(data_dir)
     summary = _run_pipeline(str(sources), Settings(data_dir=data_dir))
     _print_summary(summary)
 
 
+def _writable_or_fail(data_dir: Path) -> None:
+    """Before a run starts: a clear message, not a stack trace, when another process has the
+    warehouse open (one writer, or readers; DuckDB allows one or the other)."""
+    from warehouse import db
+    path = data_dir / "news.duckdb"
+    if not path.exists():
+        return
+    try:
+        db.connect(path).close()
+    except db.WarehouseLocked as exc:
+        _fail(str(exc))
+
+
 def _run_pipeline(sources_file: str, settings):
+    from warehouse import db
     with console.status("Running the pipeline (Prefect's local API may take up to a minute "
                         "to start on the first run)...", spinner="dots"):
         from flows.pipeline import pipeline
-        return pipeline(sources_file, settings)
+        try:
+            return pipeline(sources_file, settings)
+        except db.WarehouseLocked as exc:
+            _fail(f"the run fetched and processed its pages but could not load them: {exc}. "
+                  "Its lake parts are kept: `newsetl load RUN_ID` loads them later.")
+
+
+@app.command()
+def load(run_id: Annotated[str, typer.Argument(help="The run whose lake parts to load.")],
+         data_dir: DataDir = Path("data"),
+         reload: Annotated[bool, typer.Option(
+             help="Load it again even if it is recorded as completed.")] = False) -> None:
+    """Load a run's lake parts into the warehouse (after a load failed or was killed)."""
+    from flows.config import DataPaths
+    from flows.load import load_into_warehouse
+    from flows.runs import utcnow
+    from warehouse import db, lake
+    paths = DataPaths(data_dir)
+    if not any(lake.list_parts(paths.lake, t, run_id=run_id) for t in ("articles", "fetch_log", "quarantine")):
+        _fail(f"no lake parts of run {run_id!r} under {paths.lake}")
+    _writable_or_fail(data_dir)
+    try:
+        summary = load_into_warehouse(run_id, paths, utcnow(), {}, kind="load", reload=reload)
+    except db.WarehouseLocked as exc:
+        _fail(str(exc))
+    if summary.already_loaded:
+        out.print(f"run {run_id} was already loaded (use --reload to load it again)")
+        return
+    table = Table(title=f"newsetl load {run_id}")
+    table.add_column("table")
+    table.add_column("rows merged", justify="right")
+    table.add_column("warehouse", justify="right")
+    for name, n in summary.loaded.items():
+        table.add_row(name, str(n), str(summary.totals.get(name, "")))
+    out.print(table)
+    for problem in summary.problems:
+        console.print(f"[yellow]column test failed:[/] {problem}")
+
+
+@app.command()
+def reprocess(data_dir: DataDir = Path("data"),
+              since: Annotated[Optional[str], typer.Option(
+                  help="First fetch day to reprocess (YYYY-MM-DD, UTC).")] = None,
+              until: Annotated[Optional[str], typer.Option(
+                  help="Last fetch day to reprocess (YYYY-MM-DD, UTC, inclusive).")] = None,
+              everything: Annotated[bool, typer.Option(
+                  "--all", help="Reprocess every page in the raw zone.")] = False,
+              verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+    """Process and load again from the raw zone (no fetching): a day range, or --all."""
+    if everything and (since or until):
+        _fail("--all and --since/--until do not go together: pick one")
+    if not everything and not (since or until):
+        _fail("say what to reprocess: --all, or --since DATE and/or --until DATE")
+    first = _parse_day(since) if since else None
+    last = _parse_day(until) if until else None
+    if first and last and first > last:
+        _fail(f"--since {first} is after --until {last}")
+    if not (data_dir / "work").is_dir():
+        _fail(f"nothing to reprocess: {data_dir / 'work'} does not exist (no run has fetched "
+              "anything into this data dir)")
+    _quiet_prefect(verbose)
+    _writable_or_fail(data_dir)
+    from flows.config import Settings
+    from warehouse import db
+    with console.status("Reprocessing from the raw zone...", spinner="dots"):
+        from flows.reprocess import reprocess as reprocess_flow
+        try:
+            summary = reprocess_flow(Settings(data_dir=data_dir), first, last)
+        except db.WarehouseLocked as exc:
+            _fail(str(exc))
+    proc, ld = summary.process, summary.load
+    table = Table(title=f"newsetl reprocess {summary.run_id} ({summary.scope})")
+    table.add_column("what")
+    table.add_column("this run", justify="right")
+    table.add_column("warehouse", justify="right")
+    tot = ld.totals
+    for what, now, total in [
+        ("pages processed again", summary.pages, None),
+        ("pages without raw bytes (kept as they were)", summary.missing_raw, None),
+        ("old articles replaced", ld.replaced_articles, None),
+        ("articles", proc.articles, tot.get("articles")),
+        ("mentions", proc.mentions, tot.get("mentions")),
+        ("entities", proc.entities, tot.get("entities")),
+        ("events", proc.events, tot.get("events")),
+        ("quarantined", proc.quarantined, tot.get("quarantine")),
+    ]:
+        table.add_row(what, str(now), "" if total is None else str(total))
+    out.print(table)
+    for problem in ld.problems:
+        console.print(f"[yellow]column test failed:[/] {problem}")
 
 
 def _print_summary(summary) -> None:
@@ -133,24 +238,46 @@ def serve(sources: Annotated[Path, typer.Option("--sources", help="sources.toml"
                    interval=interval, server_port=server_port)
 
 
+Wait = Annotated[float, typer.Option(
+    "--wait", help="Seconds to wait while a load has the warehouse open.")]
+
+
+def _open_read_only(data_dir: Path, wait: float):
+    from warehouse import db
+    try:
+        return db.connect(data_dir / "news.duckdb", read_only=True, wait_s=wait, sandbox=True)
+    except (db.WarehouseMissing, db.WarehouseLocked) as exc:
+        _fail(str(exc))
+
+
 @app.command()
 def sql(query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
         data_dir: DataDir = Path("data"),
         fmt: Annotated[Fmt, typer.Option("--format", help="table, csv or json")] = Fmt.table,
+        max_rows: Annotated[int, typer.Option(
+            help="Rows shown as a table (csv and json print all).")] = 100,
+        wait: Wait = 10.0,
         ) -> None:
-    """Query the warehouse read-only."""
+    """Query the warehouse read-only (no writes, no files: the database only)."""
     import duckdb
 
-    from warehouse import db
-    try:
-        con = db.connect(data_dir / "news.duckdb", read_only=True)
-    except (db.WarehouseMissing, db.WarehouseLocked) as exc:
-        _fail(str(exc))
+    con = _open_read_only(data_dir, wait)
     try:
         cur = con.execute(query)
         if cur.description is None:
             return
-        _print_rows([d[0] for d in cur.description], cur.fetchall(), fmt)
+        columns = [d[0] for d in cur.description]
+        if fmt is Fmt.table:
+            rows = cur.fetchmany(max_rows + 1)
+            _print_rows(columns, rows[:max_rows], fmt)
+            if len(rows) > max_rows:
+                console.print("[dim]more rows not shown: add a LIMIT, raise --max-rows, or use "
+                              "--format csv|json[/]")
+        else:
+            _print_rows(columns, cur.fetchall(), fmt)
+    except duckdb.PermissionException as exc:
+        _fail(f"the query failed: {exc}. `newsetl sql` reads the warehouse only; for files "
+              "(the Parquet lake) use duckdb or pyarrow directly")
     except duckdb.Error as exc:
         _fail(f"the query failed: {exc}")
     finally:
@@ -160,15 +287,15 @@ def sql(query: Annotated[str, typer.Argument(help="SQL to run (read-only).")],
 @app.command()
 def search(query: Annotated[str, typer.Argument(help="Words to look for in titles and texts.")],
            data_dir: DataDir = Path("data"),
-           limit: Annotated[int, typer.Option(help="How many articles.")] = 10) -> None:
+           limit: Annotated[int, typer.Option(help="How many articles.")] = 10,
+           wait: Wait = 10.0) -> None:
     """Full-text search over articles (BM25)."""
     from warehouse import db
-    try:
-        con = db.connect(data_dir / "news.duckdb", read_only=True)
-    except (db.WarehouseMissing, db.WarehouseLocked) as exc:
-        _fail(str(exc))
+    con = _open_read_only(data_dir, wait)
     try:
         rows = db.search(con, query, limit=limit)
+    except db.SearchIndexMissing as exc:
+        _fail(str(exc))
     finally:
         con.close()
     _print_rows(["article_id", "title", "score"], [tuple(r) for r in rows], Fmt.table)
@@ -187,8 +314,18 @@ def _print_rows(columns: list[str], rows: list[tuple], fmt: Fmt) -> None:
     else:
         table = Table(*columns)
         for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
+            table.add_row(*(_cell(v) for v in r))
         out.print(table)
+
+
+MAX_CELL = 200  # characters of one value shown in a table (an article text is thousands)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL - 1] + "\u2026"
 
 
 @app.command()

@@ -5,11 +5,14 @@ Used by `newsetl demo` (with the bundled sample) and by the end-to-end tests (wi
 `http://127.0.0.1:PORT/https/host/path?q` (Settings.rewrite_base); this server maps that back
 to the original URL and looks it up: exact, then without fragment, then without query, then
 with http/https, www./no www. and a trailing slash swapped. A miss is a 404, as for a page
-that was never captured. Synthetic documents (demo feeds) can be added by URL.
+that was never captured (robots.txt included: no rules). Synthetic documents (demo feeds,
+robots.txt files) can be added by URL. Hits carry an ETag and Last-Modified and are answered
+with 304 to a matching conditional request; `log` records what each request sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from email.utils import format_datetime
@@ -43,6 +46,15 @@ def url_variants(url: str) -> list[str]:
     return [u for u in out if not (u in seen or seen.add(u))]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up (a fetcher refusing a body, a closed keep-alive connection) is
+    normal here: log it at debug level instead of printing a traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        log.debug("capture server: connection from %s ended abruptly", client_address,
+                  exc_info=True)
+
+
 class CaptureServer:
     """Serve files under `root` by original URL (`urlmap`: URL -> relative path)."""
 
@@ -53,7 +65,12 @@ class CaptureServer:
         self.urlmap = dict(urlmap)
         self.synthetic = dict(synthetic or {})
         self.charset = dict(charset or {})  # path -> charset to announce (tests of wrong charsets)
-        self.requests: list[str] = []
+        self.requests: list[str] = []  # original URL of every request, in order
+        self.log: list[dict] = []       # the same, with the conditional headers sent
+        # Every capture answers with an ETag (a hash of its bytes) and this Last-Modified, and
+        # with 304 to a matching If-None-Match / If-Modified-Since, as a well-run server does.
+        self.last_modified = format_datetime(datetime(2026, 1, 1, tzinfo=timezone.utc), usegmt=True)
+        self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -81,28 +98,50 @@ class CaptureServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers and the fetcher's pool
+
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
                 rest = self.path.lstrip("/")
                 scheme, _, remainder = rest.partition("/")
                 original = f"{scheme}://{remainder}"
-                server.requests.append(original)
                 hit = server.lookup(original) if scheme in ("http", "https") else None
+                conditional = {"if_none_match": self.headers.get("If-None-Match"),
+                               "if_modified_since": self.headers.get("If-Modified-Since")}
+                with server._lock:
+                    server.requests.append(original)
+                    server.log.append({"url": original, **conditional,
+                                       "user_agent": self.headers.get("User-Agent")})
                 if hit is None:
-                    body = b"not captured\n"
-                    self.send_response(404)
-                    self.send_header("Content-Type", "text/plain")
+                    self._send(404, b"not captured\n", "text/plain")
+                    return
+                body, ctype = hit
+                etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+                if conditional["if_none_match"] is not None:
+                    fresh = etag in [t.strip() for t in conditional["if_none_match"].split(",")]
                 else:
-                    body, ctype = hit
-                    self.send_response(200)
+                    fresh = conditional["if_modified_since"] == server.last_modified
+                if fresh:
+                    self._send(304, b"", None, etag)
+                    return
+                self._send(200, body, ctype, etag)
+
+            def _send(self, status: int, body: bytes, ctype: str | None,
+                      etag: str | None = None) -> None:
+                self.send_response(status)
+                if ctype:
                     self.send_header("Content-Type", ctype)
+                if etag:
+                    self.send_header("ETag", etag)
+                    self.send_header("Last-Modified", server.last_modified)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if body:
+                    self.wfile.write(body)
 
             def log_message(self, fmt: str, *args) -> None:
                 log.debug("capture server: " + fmt, *args)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()

@@ -24,9 +24,11 @@ class FeedItem:
     summary: str | None
     link: str | None            # absolute, as published (tracking parameters kept)
     canonical_link: str | None  # tracking parameters stripped, origLink followed
-    published_at: datetime | None
+    published_at: datetime | None  # UTC; None when missing, unreadable or flagged future/implausible
     published_raw: str | None
     authors: tuple[str, ...] = ()
+    published_flag: str | None = None  # no_timezone / future / implausible / invalid / unparsed / feedparser
+    fingerprint: str | None = None     # hash(title, canonical link, dates): changes when the item is edited
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,8 @@ class ArticleRow:
 
 @dataclass(frozen=True, slots=True)
 class FetchRecord:
-    """One HTTP attempt (one row of `fetch_log`)."""
+    """One HTTP attempt (one row of `fetch_log`): a GET and the redirect hops it followed.
+    `url` is the URL asked for, `final_url` where the last hop went."""
 
     fetch_id: str
     url: str
@@ -222,6 +225,10 @@ class FetchRecord:
     etag: str | None
     last_modified: str | None
     fetched_at: datetime
+    attempt: int = 1                   # 1 for the first try, 2.. for retries of the same URL
+    redirects: int = 0                 # redirect hops this attempt followed
+    encoding_source: str | None = None  # how `encoding` was found: http / bom / declared / detected / fallback
+    http_version: str | None = None    # HTTP/1.1, HTTP/2
 
 
 @dataclass(frozen=True, slots=True)

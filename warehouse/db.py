@@ -1,8 +1,11 @@
-"""The DuckDB warehouse: connection handling, migrations, idempotent loads, models, FTS, checks.
+"""The DuckDB warehouse: connection handling, migrations and idempotent, all-or-nothing loads.
 
 One process writes `news.duckdb`; everyone else opens it read-only. Loads MERGE on the
-deterministic keys in warehouse.schemas, so re-running a load changes nothing. SQL lives in
-warehouse/migrations and warehouse/models; here we only pick files and bind values.
+deterministic keys in warehouse.schemas, so re-running a load changes nothing, and everything a
+load does (rows, incremental models, search index, the run's record) commits together or not at
+all: a load killed at any point leaves the warehouse as it was. SQL lives in
+warehouse/migrations and warehouse/models; here we only pick files and bind values. Models and
+column tests are in warehouse.models, full-text search in warehouse.search.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -19,39 +24,39 @@ import duckdb_extension_fts
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from warehouse import models, search as search_index
 from warehouse.lake import read_parts
-from warehouse.schemas import KEYS, SCHEMAS
-from warehouse.sql import load_sql, migration_names
+from warehouse.models import MODELS, build_models, check_tables  # noqa: F401 - re-exported
+from warehouse.schemas import ARTICLE_CHILDREN, KEYS, SCHEMAS
+from warehouse.search import SearchIndexMissing
+from warehouse.sql import execute, load_sql, migration_names, run_script
 
 log = logging.getLogger(__name__)
 
-# Views built by build_models(), in dependency order.
-MODELS: tuple[str, ...] = (
-    "stg_articles",
-    "stg_mentions",
-    "stg_events",
-    "dim_entities",
-    "fct_events_daily_country_pair",
-    "fct_entity_mentions_daily",
-    "mart_source_health",
-)
-# Tables whose rows belong to one article and are replaced wholesale when it is re-loaded.
-ARTICLE_CHILDREN: tuple[str, ...] = ("mentions", "events")
 
 _CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
 _LOCK_PID = re.compile(r"\(PID (\d+)\)")
 
+# Called with the name of each step of a load as it is reached ("begin", "group:<part>",
+# "models", "search", "commit", ...). None in production; the crash-safety test sets it in a
+# subprocess to stop the load at a chosen point and kill it.
+STEP_HOOK: Callable[[str], None] | None = None
+
 
 class WarehouseLocked(RuntimeError):
-    """Another process holds the write lock on the database file."""
+    """Another process holds the lock on the database file."""
 
 
 class WarehouseMissing(FileNotFoundError):
     """Read-only open of a database file that does not exist yet."""
 
 
-class FtsIndexMissing(RuntimeError):
-    """search() before rebuild_fts() built the index."""
+FtsIndexMissing = SearchIndexMissing  # the name before the incremental index
+
+
+def _step(name: str) -> None:
+    if STEP_HOOK is not None:
+        STEP_HOOK(name)
 
 
 def fts_extension_path() -> Path:
@@ -65,17 +70,9 @@ def fts_extension_path() -> Path:
     return path
 
 
-def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse (fts loaded, TimeZone UTC); clear errors when locked or missing."""
-    db_path = Path(db_path)
-    if read_only and not db_path.is_file():
-        raise WarehouseMissing(
-            f"{db_path} does not exist yet: run `newsetl demo` or `newsetl run` first"
-        )
-    if not read_only:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(str(db_path), read_only=read_only, config=dict(_CONFIG))
+        return duckdb.connect(str(db_path), read_only=read_only, config=dict(_CONFIG))
     except duckdb.IOException as exc:
         if "lock" not in str(exc).lower():
             raise
@@ -89,9 +86,47 @@ def connect(db_path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnect
         raise WarehouseLocked(
             f"{db_path} is being written by another newsetl process (pid {pid}?); {hint}"
         ) from None
+
+
+def connect(db_path: Path, *, read_only: bool = False, wait_s: float = 0.0,
+            sandbox: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (fts loaded, TimeZone UTC); clear errors when locked or missing.
+
+    `wait_s`: keep retrying that long while another process holds the lock (a reader holds it
+    too: DuckDB lets one process write or several read). `sandbox`: no file system access
+    beyond the database (no COPY TO, ATTACH, read_parquet), for `newsetl sql`.
+    `memory_limit` (e.g. "2GB"): DuckDB's buffer pool cap; beyond it, it spills to disk.
+    """
+    db_path = Path(db_path)
+    if read_only and not db_path.is_file():
+        raise WarehouseMissing(
+            f"{db_path} does not exist yet: run `newsetl demo` or `newsetl run` first"
+        )
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            con = _open(db_path, read_only)
+            break
+        except WarehouseLocked:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
     con.execute(f"LOAD '{fts_extension_path()}'")
     con.execute("SET TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{_memory(memory_limit)}'")  # validated: no injection
+    if sandbox:
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
+
+
+def _memory(limit: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*[KMGT]i?B", limit.strip(), re.IGNORECASE):
+        raise ValueError(f"memory limit must look like 2GB or 512MiB, got {limit!r}")
+    return limit.strip()
 
 
 @contextlib.contextmanager
@@ -100,10 +135,12 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.begin()
     try:
         yield
+        _step("commit")
     except BaseException:  # noqa: BLE001 - roll back whatever interrupted us, then re-raise
         con.rollback()
         raise
     con.commit()
+    _step("committed")
 
 
 # --- migrations -------------------------------------------------------------------------------
@@ -119,9 +156,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for version, name in migration_names():
         if version in applied:
             continue
-        with transaction(con):
-            con.execute(load_sql(name))
+        con.begin()
+        try:
+            run_script(con, load_sql(name))
             con.execute(load_sql("_record"), {"version": version, "name": name})
+        except BaseException:  # noqa: BLE001 - roll back, then re-raise as is
+            con.rollback()
+            raise
+        con.commit()
         log.info("warehouse: applied migration %s", name)
         done.append(name)
     return done
@@ -166,12 +208,24 @@ def _merge(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> i
         return 0
     table = _quote(table_name)
     on = " and ".join(f"{table}.{_quote(k)} = merge_source.{_quote(k)}" for k in KEYS[table_name])
-    con.register("merge_source", data)
-    try:
-        row = con.execute(load_sql("_merge").format(table=table, on=on)).fetchone()
-    finally:
-        con.unregister("merge_source")
+    sql = load_sql("_merge").format(table=table, on=on)
+    row = execute(con, sql, tables={"merge_source": data}).fetchone()
     return int(row[0]) if row else data.num_rows
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
+    """Append rows whose keys cannot be in the table yet (no transaction of its own)."""
+    data = dedupe_on_key(table_name, data)
+    if data.num_rows == 0:
+        return 0
+    execute(con, load_sql("_insert").format(table=_quote(table_name)),
+            tables={"insert_source": data})
+    return data.num_rows
+
+
+def merge_table(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
+    """Upsert `data` into `table_name` by its key in the caller's transaction. Returns rows merged."""
+    return _merge(con, table_name, data)
 
 
 def load_table(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
@@ -180,108 +234,226 @@ def load_table(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) 
         return _merge(con, table_name, data)
 
 
+def _ids(article_ids: pa.Array) -> dict[str, pa.Table]:
+    """Article ids as the `child_article_ids` table the load's SQL files read."""
+    return {"child_article_ids": pa.table({"article_id": article_ids})}
+
+
 def replace_article_children(
     con: duckdb.DuckDBPyConnection,
-    article_ids: Iterable[str],
+    article_ids: Iterable[str] | pa.Array,
     tables: Sequence[str] = ARTICLE_CHILDREN,
 ) -> dict[str, int]:
-    """Delete the given articles' rows from child tables before their new rows are merged.
+    """Delete the given articles' rows from child tables before their new rows are loaded.
 
     Without this a re-annotated article would keep mentions/events its new version lost.
-    Runs in the caller's transaction (load_parts). Returns rows deleted per table.
+    Runs in the caller's transaction. Returns rows deleted per table.
     """
     unknown = [table for table in tables if table not in ARTICLE_CHILDREN]
     if unknown:
         raise ValueError(f"{unknown} are not child tables of articles {ARTICLE_CHILDREN}")
-    ids = pa.table({"article_id": pa.array(list(article_ids), type=pa.string())})
-    if ids.num_rows == 0:
+    ids = article_ids if isinstance(article_ids, pa.Array) else pa.array(list(article_ids), pa.string())
+    if len(ids) == 0:
         return {table: 0 for table in tables}
     deleted: dict[str, int] = {}
-    con.register("child_article_ids", ids)
-    try:
-        for table in tables:
-            row = con.execute(load_sql("_delete_article_children").format(table=_quote(table))).fetchone()
-            deleted[table] = int(row[0]) if row else 0
-    finally:
-        con.unregister("child_article_ids")
+    for table in tables:
+        sql = load_sql("_delete_article_children").format(table=_quote(table))
+        row = execute(con, sql, tables=_ids(ids)).fetchone()
+        deleted[table] = int(row[0]) if row else 0
     return deleted
 
 
-def load_parts(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[Path]]) -> dict[str, int]:
-    """Load lake parts of several tables in ONE transaction: all or nothing.
+@dataclass
+class LoadResult:
+    """What one load did: rows merged per table and the bookkeeping around them."""
 
-    For the articles being loaded, the child tables named in `parts` (mentions, events) are
-    emptied of those articles' rows first, so pass e.g. `"events": []` when a re-annotation
-    found none; a child table not named is left alone. Returns rows merged per table.
-    """
+    rows: dict[str, int] = field(default_factory=dict)
+    quarantined_by_stage: dict[str, int] = field(default_factory=dict)
+    replaced_articles: int = 0      # articles dropped because their pages were reprocessed
+    refreshed_days: int = 0         # publication days whose incremental models were rebuilt
+    indexed_articles: int = 0       # articles (re)indexed for search
+    removed_entities: int = 0       # entities left without any mention or event
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Replace:
+    """Derived rows to drop before a load: those of the articles made from these page URLs
+    (reprocessing). Fetch, feed and ingest-stage quarantine rows are never dropped."""
+
+    urls: tuple[str, ...]
+
+
+def _part_groups(parts: Mapping[str, Sequence[Path]]) -> list[tuple[str, dict[str, list[Path]]]]:
+    """Parts grouped by file name (one process batch writes one part per table, all named
+    alike), in name order: a later batch's version of an article wins, children included."""
+    groups: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
+    for table_name, paths in parts.items():
+        for path in paths:
+            groups[Path(path).name][table_name].append(Path(path))
+    return [(name, dict(groups[name])) for name in sorted(groups)]
+
+
+def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Sequence[str]) -> None:
+    """Before articles are replaced or deleted: take their mentions out of the incremental
+    models (or, when their mentions stay, mark their days for a rebuild), remember the entities
+    they name, then delete their rows in the child tables named by the load. New articles have
+    none of this: skipped."""
+    existing = execute(con, load_sql("_load_existing"), tables=_ids(ids)).fetch_arrow_table()
+    if existing.num_rows == 0:
+        return
+    existing = existing.column("article_id").combine_chunks()
+    # One pass over the (large) mentions table: these articles' mentions, with their rowids.
+    run_script(con, load_sql("_load_touch"), tables=_ids(existing))
+    if "mentions" in children:
+        models.add_delta(con, load_sql("_mentions_touched"), -1)
+        con.execute(load_sql("_delete_touched_mentions"))
+    else:
+        execute(con, load_sql("_load_days_of"), tables=_ids(existing))
+    if "events" in children:
+        replace_article_children(con, existing, ("events",))
+    con.execute("drop table touched_mentions")
+
+
+def _days_of(con: duckdb.DuckDBPyConnection, ids: pa.Array) -> None:
+    execute(con, load_sql("_load_days_of"), tables=_ids(ids))
+
+
+def _drop_replaced(con: duckdb.DuckDBPyConnection, replace: Replace, result: LoadResult) -> None:
+    urls = {"replace_urls": pa.table({"url": pa.array(sorted(set(replace.urls)), pa.string())})}
+    found = execute(con, load_sql("_replace_select"), tables=urls).fetch_arrow_table()
+    ids = found.column("article_id").combine_chunks()
+    _touch_articles(con, ids, ARTICLE_CHILDREN)
+    run_script(con, load_sql("_replace_delete"), tables={**urls, **_ids(ids)})
+    search_index.drop_articles(con, ids)
+    result.replaced_articles = len(ids)
+
+
+def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
+                children: Sequence[str], result: LoadResult) -> None:
+    """Load one group of parts: articles first (their old children deleted, then the new ones
+    appended), everything else MERGEd."""
+    article_ids = pa.array([], pa.string())
+    articles = None
+    for table_name in SCHEMAS:  # dependency order: articles before their children
+        if table_name not in group:
+            continue
+        data = read_parts(group[table_name], table_name)
+        _check_table(table_name, data)
+        merged = 0
+        if table_name == "articles":
+            articles = data = dedupe_on_key(table_name, data)
+            article_ids = data.column("article_id").combine_chunks()
+            _touch_articles(con, article_ids, children)
+            merged = _merge(con, table_name, data)
+            if "mentions" not in children:  # their mentions stay: rebuild their (new) days
+                _days_of(con, article_ids)
+            started = time.perf_counter()
+            result.indexed_articles += search_index.index_articles(con, data)
+            result.seconds["search"] = result.seconds.get("search", 0.0) + time.perf_counter() - started
+        elif table_name in ARTICLE_CHILDREN:
+            mine = pc.is_in(data.column("article_id"), value_set=article_ids)
+            new_rows = dedupe_on_key(table_name, data.filter(mine))
+            merged = _insert(con, table_name, new_rows)
+            if table_name == "mentions" and new_rows.num_rows:
+                models.add_delta(con, load_sql("_mentions_of_batch"), 1, {
+                    "delta_mentions": new_rows, "delta_articles": articles})
+            others = data.filter(pc.invert(mine))
+            if others.num_rows:  # children loaded without their article: upsert, and
+                merged += _merge(con, table_name, others)  # rebuild their articles' days
+                _days_of(con, pc.unique(others.column("article_id")))
+        else:
+            merged = _merge(con, table_name, data)
+        if table_name == "quarantine" and data.num_rows:
+            for row in pc.value_counts(data.column("stage")).to_pylist():
+                stage, n = row["values"], row["counts"]
+                result.quarantined_by_stage[stage] = result.quarantined_by_stage.get(stage, 0) + n
+        result.rows[table_name] = result.rows.get(table_name, 0) + merged
+
+
+def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[Path]], *,
+                  replace: Replace | None = None) -> LoadResult:
+    """Everything a load does, in the caller's transaction (see load_parts)."""
     unknown = set(parts) - SCHEMAS.keys()
     if unknown:
         raise KeyError(f"unknown tables {sorted(unknown)}; known: {sorted(SCHEMAS)}")
     started = time.perf_counter()
-    counts: dict[str, int] = {}
+    result = LoadResult(rows={t: 0 for t in SCHEMAS if t in parts})
+    _step("begin")
+    run_script(con, load_sql("_load_begin"))
+    models.build_views(con)
+    models.start_deltas(con)
+    if replace is not None:
+        _drop_replaced(con, replace, result)
+        _step("replaced")
+    children = [t for t in ARTICLE_CHILDREN if t in parts]
+    for name, group in _part_groups(parts):
+        _load_group(con, group, children, result)
+        _step(f"group:{name}")
+    merged_at = time.perf_counter()
+    queued = models.queued_full_refreshes(con)
+    full = [m for m in models.INCREMENTAL if m in queued]
+    partial = [m for m in models.INCREMENTAL if m not in queued]
+    models.apply_deltas(con, partial)
+    if full:
+        models.refresh_incremental(con, None, full)
+    result.refreshed_days = models.refresh_incremental(con, "select day from load_days", partial)
+    _step("models")
+    if con.execute("select count(*) from load_gc").fetchone()[0]:
+        result.removed_entities = con.execute(load_sql("_gc_entities")).fetchone()[0]
+    _step("entities")
+    models_at = time.perf_counter()
+    if "search_index" in queued:
+        result.indexed_articles = search_index.rebuild_index(con)
+    models.clear_queue(con, queued)
+    _step("search")
+    con.execute("drop table if exists load_days")
+    con.execute("drop table if exists load_gc")
+    done = time.perf_counter()
+    search_s = result.seconds.get("search", 0.0) + (done - models_at)
+    result.seconds = {"merge": round(merged_at - started - result.seconds.get("search", 0.0), 3),
+                      "models": round(models_at - merged_at, 3), "search": round(search_s, 3)}
+    return result
+
+
+def load_parts(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[Path]], *,
+               replace: Replace | None = None) -> dict[str, int]:
+    """Load lake parts of several tables in ONE transaction: all or nothing.
+
+    Parts are loaded group by group (parts with the same file name: one process batch). For the
+    articles of a group, the child tables named in `parts` (mentions, events) are emptied of
+    those articles' rows first, so pass e.g. `"events": []` when a re-annotation found none; a
+    child table not named is left alone. Incremental models are rebuilt for the publication days
+    touched and the search index for the articles touched. `replace`: reprocessing, drop the
+    rows derived from those pages first. Returns rows merged per table.
+    """
+    started = time.perf_counter()
     with transaction(con):
-        for table_name in SCHEMAS:  # dependency order: articles before their children
-            if table_name not in parts:
-                continue
-            data = read_parts(parts[table_name], table_name)
-            if table_name == "articles":
-                children = [t for t in ARTICLE_CHILDREN if t in parts]
-                if children:
-                    replace_article_children(con, data.column("article_id").to_pylist(), children)
-            counts[table_name] = _merge(con, table_name, data)
-    log.info("warehouse: loaded %s in %.2f s", counts, time.perf_counter() - started)
-    return counts
+        result = load_parts_in(con, parts, replace=replace)
+    log.info("warehouse: loaded %s in %.2f s", result.rows, time.perf_counter() - started)
+    return result.rows
 
 
-# --- models, search, checks -------------------------------------------------------------------
+# --- search and counts ------------------------------------------------------------------------
 
-def build_models(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Create or replace every model view, in dependency order, in one transaction."""
+def rebuild_fts(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the whole search index from the articles table (one transaction)."""
     with transaction(con):
-        for name in MODELS:
-            con.execute(load_sql(name))
-    return list(MODELS)
-
-
-def rebuild_fts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the BM25 index over articles.title + text (it does not follow later writes)."""
-    con.execute(load_sql("_rebuild_fts"))
+        return search_index.rebuild_index(con)
 
 
 def search(con: duckdb.DuckDBPyConnection, query: str, limit: int = 10) -> list[tuple[str, str | None, float]]:
     """(article_id, title, score) of the best BM25 matches, best first."""
-    try:
-        return con.execute(load_sql("_search"), {"query": query, "limit": limit}).fetchall()
-    except duckdb.CatalogException as exc:
-        if "fts_main_articles" not in str(exc):
-            raise
-        raise FtsIndexMissing("no full-text index yet: run a load (or rebuild_fts) first") from exc
+    return search_index.search(con, query, limit)
 
 
-def check_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Column tests (unique/not-null keys, required columns, accepted values, relationships).
-
-    Returns one line per failing test, e.g. "events.quad_class: accepted_values fails on 2 rows".
-    """
-    rows: list[tuple[str, str, str, int]] = []
-    template = load_sql("_check_keys")
-    for table_name, keys in KEYS.items():
-        sql = template.format(
-            table=_quote(table_name),
-            name=table_name,
-            key_label=",".join(keys),
-            key_list=", ".join(_quote(k) for k in keys),
-            key_null=" or ".join(f"{_quote(k)} is null" for k in keys),
-        )
-        rows.extend(con.execute(sql).fetchall())
-    rows.extend(con.execute(load_sql("_checks")).fetchall())
-    return [
-        f"{table}.{column}: {check} fails on {failing} rows"
-        for table, column, check, failing in rows
-        if failing
-    ]
+def run_completed(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    """Whether `runs` records this run as loaded to the end."""
+    row = con.execute("select status from runs where run_id = $run_id", {"run_id": run_id}).fetchone()
+    return row is not None and row[0] == "completed"
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every contract table."""
     return {name: con.table(name).count("*").fetchone()[0] for name in SCHEMAS}
+

@@ -3,6 +3,11 @@
 Parts are named `<run_id>.parquet` or `<run_id>-<suffix>.parquet` so a load can pick one run's
 output. Writes go to a dot-named temp file in the same folder and are renamed into place, so a
 crash never leaves a half-written part that readers (DuckDB, pyarrow globbing *.parquet) see.
+
+Any engine reads it without newsetl: plain Parquet, standard types (timestamps in UTC, lists of
+strings), hive partitions (`date` is the day of the run that wrote the part). The lake keeps
+every run's output: a page fetched twice, or reprocessed, has a row in each run's parts; the
+warehouse holds the current row of each key (the newest run_id wins).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from warehouse.schemas import SCHEMAS
@@ -109,3 +115,15 @@ def read_parts(paths: Iterable[Path], table_name: str) -> pa.Table:
     if not tables:
         return schema.empty_table()
     return pa.concat_tables(tables)
+
+
+# The hive partition column every table's parts are filed under.
+PARTITIONING = ds.partitioning(pa.schema([("date", pa.date32())]), flavor="hive")
+
+
+def dataset(lake_dir: Path, table_name: str) -> ds.Dataset:
+    """All parts of a table as one pyarrow dataset: the contract columns plus `date` (the
+    partition), temp files ignored; what Polars, Spark or DuckDB see with hive partitioning."""
+    schema = _schema(table_name).append(pa.field("date", pa.date32()))
+    return ds.dataset(Path(lake_dir) / table_name, format="parquet", partitioning=PARTITIONING,
+                      schema=schema, exclude_invalid_files=False)

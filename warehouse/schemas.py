@@ -32,6 +32,11 @@ FEED_STATE = pa.schema([
     ("last_fetched_at", TS),
     ("next_due_at", TS),
     ("run_id", pa.string()),
+    # 002_fetch: added after run_id (ALTER TABLE ADD COLUMN appends)
+    ("source_url", pa.string()),       # the URL in sources.toml; `url` follows 301/308s
+    ("last_reason", pa.string()),      # ok / not_modified / unchanged / http_404 / ...
+    ("last_changed_at", TS),           # when the body last changed
+    ("failures", pa.int32()),          # consecutive transient failures
 ])
 
 FETCH_LOG = pa.schema([
@@ -51,6 +56,11 @@ FETCH_LOG = pa.schema([
     ("last_modified", pa.string()),
     ("fetched_at", TS),
     ("run_id", pa.string()),
+    # 002_fetch
+    ("attempt", pa.int32()),
+    ("redirects", pa.int32()),
+    ("encoding_source", pa.string()),
+    ("http_version", pa.string()),
 ])
 
 FEED_ITEMS = pa.schema([
@@ -65,6 +75,9 @@ FEED_ITEMS = pa.schema([
     ("published_raw", pa.string()),
     ("authors", STR_LIST),
     ("run_id", pa.string()),
+    # 002_fetch
+    ("published_flag", pa.string()),
+    ("fingerprint", pa.string()),
 ])
 
 ARTICLES = pa.schema([
@@ -181,6 +194,14 @@ RUNS = pa.schema([
     ("quarantined", pa.int32()),
     ("code_version", pa.string()),
     ("data_version", pa.string()),
+    # 003_runs_stages: added after data_version (ALTER TABLE ADD COLUMN appends)
+    ("kind", pa.string()),                                        # pipeline / load / reprocess
+    ("scope", pa.string()),                                       # reprocess: all, or since..until
+    ("pages_processed", pa.int32()),                              # pages handed to process
+    ("quarantined_by_stage", pa.map_(pa.string(), pa.int32())),   # fetch, parse_feed, extract, ...
+    ("loaded_rows", pa.map_(pa.string(), pa.int64())),            # rows merged per table
+    ("replaced_articles", pa.int32()),                            # reprocess: old articles dropped
+    ("step_seconds", pa.map_(pa.string(), pa.float64())),         # load steps: merge, models, ...
 ])
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -209,3 +230,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "quarantine": ("quarantine_id",),
     "runs": ("run_id",),
 }
+
+# Tables whose rows belong to one article: a load replaces them wholesale with the article, and
+# their keys hash the article id, so two articles never share a key.
+ARTICLE_CHILDREN: tuple[str, ...] = ("mentions", "events")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from importlib import resources
 
 _FOLDERS = ("models", "migrations")
@@ -37,3 +38,34 @@ def migration_names() -> list[tuple[int, str]]:
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"two migrations share a version number: {found}")
     return found
+
+
+# DuckDB finds Python objects named in a query among the variables of the calling frame (its
+# "replacement scan"). Running the statement in a frame whose variables are the Arrow tables
+# makes them visible under those names without con.register(): a registered view is a catalog
+# entry, which a transaction keeps, with the Arrow data it points to, until it commits; a
+# million-article load goes through thousands of batches in one transaction.
+_EXECUTE = compile("result = con.execute(statement, params)", "<warehouse.sql>", "exec")
+
+
+def execute(con, statement, params: Mapping[str, object] | None = None,
+            tables: Mapping[str, object] | None = None):
+    """con.execute(statement, params), with `tables` (Arrow tables) visible to it by name."""
+    if not tables:
+        return con.execute(statement, params)
+    scope = {"con": con, "statement": statement, "params": params, **tables}
+    exec(_EXECUTE, {}, scope)  # noqa: S102 - fixed code; see _EXECUTE above
+    return scope["result"]
+
+
+def run_script(con, sql: str, params: Mapping[str, object] | None = None,
+               tables: Mapping[str, object] | None = None):
+    """Run every statement of `sql` in order, binding to each only the named parameters it
+    uses (DuckDB binds parameters to one statement at a time), with `tables` visible to all.
+    Returns the last result."""
+    params = params or {}
+    result = None
+    for statement in con.extract_statements(sql):
+        wanted = {name: params[name] for name in statement.named_parameters}
+        result = execute(con, statement, wanted or None, tables)
+    return result

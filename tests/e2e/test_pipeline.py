@@ -18,7 +18,7 @@ def first_run(prefect_harness, newsroom_server, e2e_sources, tmp_path_factory):
     from flows.pipeline import pipeline
     data_dir = tmp_path_factory.mktemp("data")
     settings = Settings(data_dir=data_dir, rewrite_base=newsroom_server.base_url,
-                        backoff_s=0.01, retries=1)
+                        backoff_s=0.01, retries=1, per_host_delay_s=0.0)
     summary = pipeline(str(e2e_sources), settings)
     return settings, summary
 
@@ -88,3 +88,28 @@ def test_rerun_is_idempotent(first_run, newsroom_server, e2e_sources):
     after = {t: _query(settings, f"select count(*) from {t}")[0][0] for t in CORE + ("quarantine",)}
     assert after == before
     assert _query(settings, "select count(*) from runs")[0][0] == 2
+
+
+def test_forced_rerun_of_unchanged_feeds_makes_only_conditional_requests(
+        first_run, newsroom_server, e2e_sources):
+    from flows.config import load_sources
+    from flows.pipeline import pipeline
+    settings, _ = first_run
+    before = {t: _query(settings, f"select count(*) from {t}")[0][0]
+              for t in CORE + ("feed_items", "quarantine")}
+    mark = len(newsroom_server.log)
+    summary = pipeline(str(e2e_sources), settings.model_copy(update={"force": True}))
+    asked = [r for r in newsroom_server.log[mark:] if not r["url"].endswith("/robots.txt")]
+    feeds = {s.url: s.id for s in load_sources(e2e_sources)}
+    assert sorted(r["url"] for r in asked) == sorted(feeds)  # feeds only: no page again
+    for r in asked:
+        if feeds[r["url"]] != "gone":  # the 404 feed has no validators to send
+            assert r["if_none_match"], r
+    assert summary.ingest.feeds_unchanged == 4 and summary.ingest.pages == 0
+    assert summary.process.articles == 0
+    after = {t: _query(settings, f"select count(*) from {t}")[0][0]
+             for t in CORE + ("feed_items", "quarantine")}
+    assert after == before
+    reasons = _query(settings, """select reason, count(*) from fetch_log where kind = 'feed'
+                                  and run_id = ? group by all order by reason""", summary.run_id)
+    assert reasons == [("http_404", 1), ("not_modified", 4)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ from warehouse import db
 from warehouse.lake import write_part
 from warehouse.rows import to_table
 from warehouse.schemas import SCHEMAS
+from warehouse.sql import migration_names
 
 FETCHED = dt.datetime(2022, 7, 14, 6, 0, tzinfo=dt.UTC)
 TEXT = "SEOUL, July 14 (UPI) -- North Korea recognized the Donetsk and Luhansk republics."
@@ -83,12 +85,30 @@ def write_fixture(lake_dir: Path, run_id: str, rows: dict[str, list[dict]] = FIX
 
 
 def checksums(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
-    return {t: con.execute(f"select count(*), sum(hash(t)) from {t} t").fetchone() for t in SCHEMAS}
+    """Row count and an order-independent hash of every table in the warehouse (contract
+    tables, incremental models, search index), except migration timestamps."""
+    tables = [t for (t,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "and not temporary and table_name <> 'schema_migrations' order by 1").fetchall()]
+    return {t: con.execute(f'select count(*), sum(hash(t)) from "{t}" t').fetchone() for t in tables}
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """A migrated, empty warehouse, copied by each test (migrating takes ~0.5 s)."""
+    path = tmp_path_factory.mktemp("template") / "news.duckdb"
+    con = db.connect(path)
+    db.migrate(con)
+    con.close()
+    return path
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
-    return tmp_path / "data" / "news.duckdb"
+def db_path(tmp_path, migrated_template) -> Path:
+    path = tmp_path / "data" / "news.duckdb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(migrated_template, path)
+    return path
 
 
 @pytest.fixture
@@ -116,10 +136,25 @@ def test_connect_is_utc_and_offline(con):
 
 def test_migrate_twice_is_a_no_op(con):
     versions = con.execute("select version, name from schema_migrations order by version").fetchall()
-    assert versions == [(0, "000_schema_migrations"), (1, "001_init")]
+    assert versions == migration_names()
+    assert versions[:2] == [(0, "000_schema_migrations"), (1, "001_init")]
+    assert {"003_runs_stages", "004_marts", "005_search_index", "006_ref_countries"} <= {n for _, n in versions}
     assert db.migrate(con) == []
-    assert con.execute("select count(*) from schema_migrations").fetchone() == (2,)
+    assert con.execute("select count(*) from schema_migrations").fetchone() == (len(versions),)
     assert db.table_counts(con) == {t: 0 for t in SCHEMAS}
+
+
+def test_a_failing_migration_leaves_no_trace(con, monkeypatch):
+    import warehouse.db as dbmod
+    real = dbmod.load_sql
+    names = migration_names() + [(999, "999_broken")]
+    monkeypatch.setattr(dbmod, "migration_names", lambda: names)
+    monkeypatch.setattr(dbmod, "load_sql", lambda name: "create table half_done (x int); select nope"
+                        if name == "999_broken" else real(name))
+    with pytest.raises(duckdb.BinderException):
+        db.migrate(con)
+    assert con.execute("select count(*) from duckdb_tables() where table_name = 'half_done'").fetchone() == (0,)
+    assert con.execute("select max(version) from schema_migrations").fetchone() == (names[-2][0],)
 
 
 def test_read_only_missing_file(tmp_path):
@@ -217,7 +252,8 @@ def test_child_tables_not_in_the_load_are_left_alone(loaded, tmp_path):
     assert db.table_counts(loaded)["mentions"] == 4
 
 
-def test_failing_load_leaves_the_warehouse_unchanged(loaded, tmp_path, monkeypatch):
+@pytest.mark.parametrize("step", ["begin", "group:r2.parquet", "entities", "models", "search", "commit"])
+def test_failing_load_leaves_the_warehouse_unchanged(loaded, tmp_path, monkeypatch, step):
     before = checksums(loaded)
     rows = {
         "articles": [{**_article("a1"), "title": "changed"}, _article("a3")],
@@ -225,20 +261,19 @@ def test_failing_load_leaves_the_warehouse_unchanged(loaded, tmp_path, monkeypat
         "events": [_event("e9", "a3", "RUS", "UKR", "19", -10.0)],
     }
     parts = write_fixture(tmp_path / "lake", "r2", rows)
-    real_merge = db._merge
 
-    def merge_then_fail(con, table_name, data):
-        if table_name == "mentions":  # the second table of this load
-            raise RuntimeError("simulated crash")
-        return real_merge(con, table_name, data)
+    def fail_at(name):
+        if name == step:
+            raise RuntimeError(f"simulated crash at {name}")
 
-    monkeypatch.setattr(db, "_merge", merge_then_fail)
+    monkeypatch.setattr(db, "STEP_HOOK", fail_at)
     with pytest.raises(RuntimeError, match="simulated crash"):
         db.load_parts(loaded, parts)
     assert checksums(loaded) == before
-    monkeypatch.setattr(db, "_merge", real_merge)
+    monkeypatch.setattr(db, "STEP_HOOK", None)
     db.load_parts(loaded, parts)  # the connection is usable and the load goes through
     assert db.table_counts(loaded)["articles"] == 3
+    assert [h[0] for h in db.search(loaded, "changed")] == ["a1"]
 
 
 def test_unknown_table_is_refused_before_anything_loads(con, tmp_path):
@@ -249,15 +284,17 @@ def test_unknown_table_is_refused_before_anything_loads(con, tmp_path):
 
 # --- models, search, checks -----------------------------------------------------------------------
 
-def test_fts_finds_an_article_by_a_word_in_its_text(loaded):
-    with pytest.raises(db.FtsIndexMissing):
-        db.search(loaded, "donetsk")
-    db.rebuild_fts(loaded)
+def test_search_finds_an_article_by_a_word_in_its_text(loaded):
     hits = db.search(loaded, "Donetsk")
     assert [(h[0], h[1]) for h in hits] == [("a1", "Story a1")]
     assert hits[0][2] > 0
     assert [h[0] for h in db.search(loaded, "condemned Pyongyang")] == ["a2"]
     assert db.search(loaded, "zebra") == []
+    assert db.search(loaded, "") == []
+    before = checksums(loaded)
+    assert db.rebuild_fts(loaded) == 2  # a full rebuild finds the same
+    assert [h[0] for h in db.search(loaded, "condemned Pyongyang")] == ["a2"]
+    assert checksums(loaded)["search_docs"][0] == before["search_docs"][0]
 
 
 def test_models_build_and_aggregate(loaded):
@@ -305,3 +342,54 @@ def test_check_tables_finds_planted_problems(loaded):
         "events.quad_class: accepted_values fails on 1 rows",
         "mentions.article_id: relationships fails on 1 rows",
     ]
+
+
+# --- reprocessing and runs --------------------------------------------------------------------------
+
+def test_replace_drops_rows_derived_from_reprocessed_pages(loaded, tmp_path):
+    loaded.execute("""insert into quarantine (quarantine_id, stage, key, reason, "at", run_id) values
+        ('q-old', 'annotate', 'https://example.org/a1', 'text_too_long', now(), 'r1'),
+        ('q-fetch', 'fetch', 'https://example.org/a1', 'timeout', now(), 'r1')""")
+    again = {
+        "articles": [{**_article("a1"), "title": "Recoded"}],
+        "mentions": [_mention("m11", "a1", "country:RUS")],
+        "events": [],
+        "quarantine": [],
+    }
+    urls = ("https://example.org/a1", "https://example.org/a2")  # a2 now fails: no article
+    with db.transaction(loaded):
+        result = db.load_parts_in(loaded, write_fixture(tmp_path / "lake", "r2", again),
+                                  replace=db.Replace(urls=urls))
+    assert result.replaced_articles == 2
+    assert loaded.execute("select article_id, title from articles").fetchall() == [("a1", "Recoded")]
+    assert loaded.execute("select mention_id from mentions").fetchall() == [("m11",)]
+    assert loaded.execute("select count(*) from events").fetchone() == (0,)
+    assert loaded.execute("select quarantine_id from quarantine order by 1").fetchall() == [
+        ("q-fetch",), ("q1",)]  # fetch rows are not derived; q1 is keyed by another URL
+    assert [r[0] for r in loaded.execute("select entity_id from entities order by 1").fetchall()] == [
+        "country:RUS"]
+    assert [h[0] for h in db.search(loaded, "recoded")] == ["a1"]
+    assert db.search(loaded, "Pyongyang") == []  # a2's document is gone from the index
+    assert db.check_tables(loaded) == []
+
+
+def test_load_into_warehouse_records_the_run(tmp_path, monkeypatch):
+    from flows.config import DataPaths
+    from flows.load import load_into_warehouse
+    paths = DataPaths(tmp_path / "data")
+    write_fixture(paths.lake, "20220714T060000Z-abc123")
+    started = dt.datetime(2022, 7, 14, 6, tzinfo=dt.UTC)
+    summary = load_into_warehouse("20220714T060000Z-abc123", paths, started,
+                                  {"feeds": 1, "feed_items": 5, "pages_fetched": 4})
+    assert summary.problems == [] and summary.loaded["articles"] == 2
+    assert set(summary.seconds) == {"merge", "models", "search", "checks"}
+    con = db.connect(paths.db, read_only=True)
+    try:
+        row = con.execute("""select run_id, started_at, status, kind, feeds, feed_items, pages_fetched,
+            articles, mentions, entities, events, quarantined, quarantined_by_stage,
+            loaded_rows['mentions'], map_keys(step_seconds), data_version is not null,
+            finished_at >= started_at from runs""").fetchone()
+    finally:
+        con.close()
+    assert row == ("20220714T060000Z-abc123", started, "completed", "pipeline", 1, 5, 4, 2, 4, 3,
+                   3, 1, {"extract": 1}, 4, ["merge", "models", "search"], True, True)

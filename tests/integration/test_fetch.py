@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from werkzeug import Response
 
 from flows.config import Settings
@@ -11,10 +12,15 @@ from flows.fetch import Fetcher
 from flows.sample_server import CaptureServer, url_variants
 
 
+LOCAL = ["localhost", "127.0.0.1", "::1"]
+
+
 def _fetcher(**kw) -> tuple[Fetcher, list[float]]:
     sleeps: list[float] = []
     settings = Settings(**{"retries": 2, "backoff_s": 0.01, "read_timeout_s": 0.5,
-                           "connect_timeout_s": 0.5, "total_timeout_s": 2.0, **kw})
+                           "connect_timeout_s": 0.5, "total_timeout_s": 2.0,
+                           "per_host_delay_s": 0.0, "obey_robots": False,
+                           "allow_hosts": LOCAL, **kw})
     return Fetcher(settings, sleep=sleeps.append), sleeps
 
 
@@ -134,3 +140,157 @@ def test_url_variants_order():
     v = url_variants("https://www.x.org/a/?utm=1#f")
     assert v[0] == "https://www.x.org/a/?utm=1#f"
     assert "https://www.x.org/a/" in v and "http://x.org/a" in v
+
+
+# --- headers, classification ------------------------------------------------------------------
+
+def test_honest_user_agent_accept_and_compression_offered(httpserver):
+    httpserver.expect_request("/feed").respond_with_data("<rss/>")
+    fetcher, _ = _fetcher(user_agent="newsetl/0.1 (+mailto:desk@example.org)")
+    with fetcher:
+        res = fetcher.fetch(httpserver.url_for("/feed"), kind="feed")
+    req = httpserver.log[-1][0]
+    assert req.headers["User-Agent"] == "newsetl/0.1 (+mailto:desk@example.org)"
+    assert "application/rss+xml" in req.headers["Accept"]
+    assert set(req.headers["Accept-Encoding"].replace(" ", "").split(",")) == {"gzip", "deflate", "br"}
+    assert res.ok and res.http_version in ("HTTP/1.0", "HTTP/1.1")  # werkzeug answers 1.0
+
+
+def test_http2_is_offered():
+    fetcher, _ = _fetcher()
+    with fetcher:
+        assert fetcher._client._transport._pool._http2 is True  # ALPN h2 on TLS connections
+
+
+def test_conditional_get_with_last_modified(httpserver):
+    stamp = "Wed, 21 Oct 2015 07:28:00 GMT"
+    httpserver.expect_request("/feed", headers={"If-Modified-Since": stamp}).respond_with_data(
+        "", status=304)
+    fetcher, _ = _fetcher()
+    with fetcher:
+        res = fetcher.fetch(httpserver.url_for("/feed"), last_modified=stamp)
+    assert res.reason == "not_modified" and res.error() is None
+
+
+def test_errors_are_classified():
+    from flows.fetch import FetchResult, TerminalFetchError, TransientFetchError
+    assert isinstance(FetchResult("u", None, 503, "http_503", None).error(), TransientFetchError)
+    assert isinstance(FetchResult("u", None, None, "timeout", None).error(), TransientFetchError)
+    assert isinstance(FetchResult("u", None, None, "robots_unavailable", None).error(),
+                      TransientFetchError)
+    for reason, status in [("http_404", 404), ("http_410", 410), ("robots_disallowed", None),
+                           ("blocked_address", None), ("too_large", 200)]:
+        assert isinstance(FetchResult("u", None, status, reason, None).error(), TerminalFetchError)
+
+
+def test_permanent_redirect_is_reported_temporary_is_not(httpserver):
+    httpserver.expect_request("/moved").respond_with_data("", status=301, headers={"Location": "/new"})
+    httpserver.expect_request("/temp").respond_with_data("", status=302, headers={"Location": "/new"})
+    httpserver.expect_request("/new").respond_with_data("here")
+    fetcher, _ = _fetcher()
+    with fetcher:
+        moved = fetcher.fetch(httpserver.url_for("/moved"))
+        temp = fetcher.fetch(httpserver.url_for("/temp"))
+    assert moved.ok and moved.permanent_url == httpserver.url_for("/new")
+    assert temp.ok and temp.permanent_url is None and temp.final_url == httpserver.url_for("/new")
+    assert moved.log[0].redirects == 1
+
+
+def test_interleaving_spreads_hosts():
+    from flows.fetch import _interleave_by_host
+    urls = ["https://a.org/1", "https://a.org/2", "https://a.org/3", "https://b.org/1",
+            "https://c.org/1", "https://b.org/2"]
+    assert [urls[i] for i in _interleave_by_host(urls)] == [
+        "https://a.org/1", "https://b.org/1", "https://c.org/1", "https://a.org/2",
+        "https://b.org/2", "https://a.org/3"]
+
+
+# --- addresses: refused by default, allowed explicitly ------------------------------------------
+
+def test_local_addresses_are_refused_by_default(httpserver):
+    httpserver.expect_request("/x").respond_with_data("secret")
+    fetcher, _ = _fetcher(allow_hosts=[])
+    with fetcher:
+        by_name = fetcher.fetch(httpserver.url_for("/x"))
+        by_ip = fetcher.fetch(f"http://127.0.0.1:{httpserver.port}/x")
+    assert by_name.reason == by_ip.reason == "blocked_address"
+    assert not by_ip.transient and len(httpserver.log) == 0
+
+
+def test_allow_list_from_the_environment(monkeypatch):
+    monkeypatch.setenv("NEWSETL_ALLOW_HOSTS", "127.0.0.1, 10.0.0.0/8,intranet.example")
+    s = Settings()
+    assert s.allow_hosts == ["127.0.0.1", "10.0.0.0/8", "intranet.example"]
+
+
+@pytest.mark.parametrize("url,reason", [
+    ("file:///etc/passwd", "blocked_scheme"), ("ftp://example.org/f", "blocked_scheme"),
+    ("gopher://example.org/", "blocked_scheme"), ("http://127.0.0.1/", "blocked_address"),
+    ("http://[::1]/", "blocked_address"), ("http://10.1.1.1/", "blocked_address"),
+    ("http://172.16.0.1/", "blocked_address"), ("http://192.168.0.1/", "blocked_address"),
+    ("http://169.254.169.254/", "blocked_address"), ("http://100.64.0.1/", "blocked_address"),
+    ("http://[fe80::1]/", "blocked_address"), ("http://[fc00::1]/", "blocked_address"),
+    ("http://[::ffff:127.0.0.1]/", "blocked_address"), ("http://0.0.0.0/", "blocked_address"),
+    ("http://239.1.2.3/", "blocked_address"), ("http://240.0.0.1/", "blocked_address"),
+    ("http://localhost/", "blocked_address"), ("http://app.localhost/", "blocked_address"),
+    ("http://", "bad_url"),
+])
+def test_address_policy_refuses(url, reason):
+    from flows.netguard import AddressPolicy, BlockedURL
+    with pytest.raises(BlockedURL) as info:
+        AddressPolicy().check_url(url)
+    assert info.value.reason == reason
+
+
+def test_address_policy_allows_public_and_listed():
+    from flows.netguard import AddressPolicy
+    AddressPolicy().check_url("https://93.184.216.34/x")
+    AddressPolicy().check_url("https://example.org/x")  # names are checked at connect time
+    policy = AddressPolicy(["10.0.0.0/8", "intranet.example"])
+    policy.check_url("http://10.2.3.4/")
+    assert policy.host_allowed("intranet.example") and policy.host_allowed("Intranet.Example.")
+    assert policy.resolve("10.9.9.9", 80) == ["10.9.9.9"]
+
+
+def test_a_name_resolving_to_a_private_address_is_refused_at_connect(monkeypatch):
+    """DNS rebinding: the check happens where the connection is made, on the address used."""
+    import socket
+
+    from flows import netguard
+    real = socket.getaddrinfo
+
+    def fake(host, port, *args, **kwargs):
+        if host == "rebind.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port)),
+                    (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(netguard.socket, "getaddrinfo", fake)
+    fetcher, _ = _fetcher(allow_hosts=[])
+    with fetcher:
+        res = fetcher.fetch("http://rebind.example/")
+    assert res.reason == "blocked_address" and "10.0.0.5" in res.detail
+
+
+def test_unresolvable_host():
+    fetcher, _ = _fetcher(allow_hosts=[], retries=0)
+    with fetcher:
+        res = fetcher.fetch("http://does-not-exist.invalid/")
+    assert res.reason == "dns_error" and res.transient
+
+
+def test_rewrite_base_host_is_allowed_and_redirects_stay_in_original_url_space(tmp_path):
+    from tests.integration.test_fetch_faults import ScriptedServer, reply
+    with ScriptedServer({
+        "/https/a.test/old": reply(301, b"", {"Location": "https://b.test/new?x=1"}),
+        "/https/b.test/new": reply(200, b"<p>moved</p>"),
+        "/https/a.test/rel": reply(302, b"", {"Location": "/https/a.test/target"}),
+        "/https/a.test/target": reply(200, b"<p>rel</p>"),
+    }) as server:
+        fetcher, _ = _fetcher(rewrite_base=server.base, allow_hosts=[])
+        with fetcher:
+            moved = fetcher.fetch("https://a.test/old")
+            rel = fetcher.fetch("https://a.test/rel")
+    assert moved.ok and moved.final_url == "https://b.test/new?x=1"
+    assert moved.permanent_url == "https://b.test/new?x=1"
+    assert rel.ok and rel.final_url == "https://a.test/target"

@@ -1,6 +1,9 @@
-"""The Parquet lake: atomic, idempotent part writes with the contract schemas."""
+"""The Parquet lake: atomic, idempotent part writes with the contract schemas, readable by
+other engines (pyarrow datasets, DuckDB) with hive partitioning."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -98,3 +101,70 @@ def test_read_parts_concatenates_without_hive_columns(tmp_path):
     assert out.schema.names == _entities().schema.names  # no "date" column from the folder name
     assert out.num_rows == 3
     assert read_parts([], "entities").num_rows == 0
+
+
+# --- other engines ---------------------------------------------------------------------------------
+
+def _events(*ids: str, run_id: str = "r1") -> pa.Table:
+    return to_table("events", [{
+        "event_id": i, "article_id": "a1", "event_date": dt.date(2022, 7, 13), "date_precision": "day",
+        "actor1_country": "PRK", "actor2_country": "UKR", "cameo_code": "054", "cameo_root": "05",
+        "quad_class": 1, "goldstein": 3.5, "sentence_idx": 0, "evidence": "x", "start_char": 0,
+        "end_char": 1, "temporal": "current", "factuality": "asserted", "confidence": 0.8}
+        for i in ids], run_id=run_id)
+
+
+def _lake_with_a_crashed_write(tmp_path, monkeypatch):
+    write_part(tmp_path, "events", _events("e1", "e2"), date="2022-07-14", part="r1")
+    write_part(tmp_path, "events", _events("e3", run_id="r2"), date="2022-07-15", part="r2-process-0000000")
+    write_part(tmp_path, "articles", to_table("articles", [{
+        "article_id": "a1", "url": "u", "canonical_url": "u", "source_id": "s", "text": "t",
+        "word_count": 1, "content_sha256": "c", "extractor": "x", "extractor_version": "1",
+        "raw_sha256": "r", "authors": ("A", "B"),
+        "published_at": dt.datetime(2022, 7, 14, 5, tzinfo=dt.UTC),
+        "fetched_at": dt.datetime(2022, 7, 14, 6, tzinfo=dt.UTC)}],
+        run_id="r1"), date="2022-07-14", part="r1")
+
+    def crash(table, sink, **kwargs):
+        sink.write(b"PAR1 half a file")
+        raise OSError("killed")
+
+    monkeypatch.setattr(lake.pq, "write_table", crash)
+    with pytest.raises(OSError):
+        write_part(tmp_path, "events", _events("e9"), date="2022-07-15", part="r3")
+    monkeypatch.undo()
+
+
+def test_pyarrow_dataset_reads_the_lake_with_hive_partitions(tmp_path, monkeypatch):
+    import pyarrow.dataset as ds
+    _lake_with_a_crashed_write(tmp_path, monkeypatch)
+    # Plain pyarrow, no newsetl code: what Polars (scan_parquet(hive_partitioning=True)) and
+    # Spark (spark.read.parquet) do with the same folders.
+    plain = ds.dataset(tmp_path / "events", format="parquet", partitioning="hive")
+    table = plain.to_table()
+    assert sorted(table.column("event_id").to_pylist()) == ["e1", "e2", "e3"]
+    assert sorted(set(map(str, table.column("date").to_pylist()))) == ["2022-07-14", "2022-07-15"]
+    assert table.schema.field("event_date").type == pa.date32()
+    typed = lake.dataset(tmp_path, "events").to_table(filter=ds.field("date") == pa.scalar(
+        dt.date(2022, 7, 15)))
+    assert typed.column("event_id").to_pylist() == ["e3"]
+    assert typed.schema.field("date").type == pa.date32()
+    arts = lake.dataset(tmp_path, "articles").to_table()
+    assert arts.schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    assert arts.column("authors").to_pylist() == [["A", "B"]]
+
+
+def test_duckdb_reads_the_lake_with_hive_partitions(tmp_path, monkeypatch):
+    import duckdb
+    _lake_with_a_crashed_write(tmp_path, monkeypatch)
+    con = duckdb.connect()
+    rows = con.execute(
+        "select date, count(*), sum(goldstein), min(run_id) from read_parquet(?, hive_partitioning = true) "
+        "group by all order by 1", [str(tmp_path / "events" / "*" / "*.parquet")]).fetchall()
+    assert [(str(d), n, g, r) for d, n, g, r in rows] == [("2022-07-14", 2, 7.0, "r1"), ("2022-07-15", 1, 3.5, "r2")]
+    types = dict(con.execute(
+        "select column_name, column_type from (describe select * from read_parquet(?, hive_partitioning = true))",
+        [str(tmp_path / "articles" / "*" / "*.parquet")]).fetchall())
+    assert types["published_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["authors"] == "VARCHAR[]"
+    assert types["date"] == "DATE"

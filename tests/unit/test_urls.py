@@ -31,3 +31,26 @@ def test_resolve_and_host():
 def test_canonicalize_is_idempotent(path):
     url = canonicalize_url("https://example.org/" + path)
     assert canonicalize_url(url) == url
+
+
+def test_dot_segments_default_ports_sessions_and_more_trackers():
+    assert canonicalize_url("https://Example.org:443/a/./b/../c/?x=1") == "https://example.org/a/c/?x=1"
+    assert canonicalize_url("http://example.org:80/a;jsessionid=ABC123?id=7") == "http://example.org/a?id=7"
+    assert canonicalize_url("https://e.org/a?gclid=1&fbclid=2&mc_cid=3&id=9") == "https://e.org/a?id=9"
+    assert canonicalize_url("https://e.org/a?PHPSESSID=abc") == "https://e.org/a"
+
+
+def test_query_order_does_not_matter():
+    assert canonicalize_url("https://e.org/s?b=2&a=1") == canonicalize_url("https://e.org/s?a=1&b=2")
+
+
+def test_protocol_relative_and_whitespace():
+    assert resolve_url("  //cdn.e.org/x ", "https://e.org/feed") == "https://cdn.e.org/x"
+    assert resolve_url("../y", "https://e.org/a/b/feed") == "https://e.org/a/y"
+
+
+def test_is_http_url():
+    from transforms.urls import is_http_url
+    assert is_http_url("https://e.org/") and is_http_url(" http://e.org ")
+    assert not is_http_url("javascript:alert(1)") and not is_http_url("/relative")
+    assert not is_http_url(None) and not is_http_url("https://")

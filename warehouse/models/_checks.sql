@@ -1,6 +1,8 @@
 -- Column tests beside the models (dbt-style): required columns, accepted values and
 -- relationships. Rows: table_name, column_name, check_name, failing (rows that fail).
--- Key uniqueness / not-null for every table lives in _check_keys.sql.
+-- Key uniqueness / not-null for every table lives in _check_keys.sql. A template: {articles},
+-- {mentions}, ... are the rows under test (the table, or one run's rows, from
+-- warehouse.models); the targets of relationships are always whole tables.
 with
 articles_required as (
     unpivot (
@@ -8,7 +10,7 @@ articles_required as (
             'url', 'canonical_url', 'source_id', 'text', 'word_count', 'content_sha256',
             'extractor', 'extractor_version', 'raw_sha256', 'fetched_at'
         )))
-        from articles
+        from {articles}
     ) on columns(*) into name column_name value failing
 ),
 
@@ -18,7 +20,7 @@ mentions_required as (
             'article_id', 'entity_id', 'surface', 'kind', 'sentence_idx', 'start_char',
             'end_char', 'confidence'
         )))
-        from mentions
+        from {mentions}
     ) on columns(*) into name column_name value failing
 ),
 
@@ -29,14 +31,14 @@ events_required as (
             'goldstein', 'sentence_idx', 'evidence', 'start_char', 'end_char', 'temporal',
             'factuality', 'confidence'
         )))
-        from events
+        from {events}
     ) on columns(*) into name column_name value failing
 ),
 
 entities_required as (
     unpivot (
         select count(*) - count(columns(c -> c in ('kind', 'canonical_name')))
-        from entities
+        from {entities}
     ) on columns(*) into name column_name value failing
 ),
 
@@ -45,14 +47,14 @@ fetch_log_required as (
         select count(*) - count(columns(c -> c in (
             'url', 'kind', 'source_id', 'reason', 'bytes', 'elapsed_ms', 'fetched_at'
         )))
-        from fetch_log
+        from {fetch_log}
     ) on columns(*) into name column_name value failing
 ),
 
 quarantine_required as (
     unpivot (
         select count(*) - count(columns(c -> c in ('stage', 'key', 'reason', 'at')))
-        from quarantine
+        from {quarantine}
     ) on columns(*) into name column_name value failing
 ),
 
@@ -73,36 +75,36 @@ not_null as (
 accepted_values as (
     select 'events' as table_name, 'date_precision' as column_name,
         count_if(date_precision not in ('day', 'month', 'year', 'unstated')) as failing
-    from events
+    from {events}
     union all
     select 'events', 'temporal', count_if(temporal not in ('current', 'background'))
-    from events
+    from {events}
     union all
     select 'events', 'factuality',
         count_if(factuality not in ('asserted', 'reported', 'claimed', 'negated'))
-    from events
+    from {events}
     union all
     select 'events', 'quad_class', count_if(quad_class not between 1 and 4)
-    from events
+    from {events}
     union all
     select 'events', 'start_char', count_if(start_char > end_char)
-    from events
+    from {events}
     union all
     select 'mentions', 'start_char', count_if(start_char > end_char)
-    from mentions
+    from {mentions}
 ),
 
 relationships as (
     select 'mentions' as table_name, 'article_id' as column_name, count(*) as failing
-    from mentions
+    from {mentions}
     anti join articles using (article_id)
     union all
     select 'mentions', 'entity_id', count(*)
-    from mentions
+    from {mentions}
     anti join entities using (entity_id)
     union all
     select 'events', 'article_id', count(*)
-    from events
+    from {events}
     anti join articles using (article_id)
 ),
 

@@ -1,37 +1,22 @@
 -- Entity mentions per article UTC publication day.
-create or replace view fct_entity_mentions_daily as
+-- Materialized: incremental table (migration 004); grain: published_date x entity_id.
+-- A template over a relation of mentions: rows (article_id, entity_id, sentence_idx, published_date) that
+-- warehouse.models fills in with every mention of the days being rebuilt, or, to keep the
+-- table up to date after a load, with the mentions the load removed (counted negative) and
+-- added: both measures add up across articles, so the table never needs a full pass.
 with
 mentions as (
-    select * from stg_mentions
-),
-
-entities as (
-    select entity_id, kind as entity_kind, canonical_name, country_code from main.entities
-),
-
-daily as (
-    select
-        published_date,
-        entity_id,
-        count(*) as num_mentions,
-        count(distinct article_id) as num_articles,
-        count(distinct source_id) as num_sources
-    from mentions
-    group by published_date, entity_id
+    select * from {mentions}
 ),
 
 final as (
     select
-        daily.published_date,
-        daily.entity_id,
-        entities.entity_kind,
-        entities.canonical_name,
-        entities.country_code,
-        daily.num_mentions,
-        daily.num_articles,
-        daily.num_sources
-    from daily
-    left join entities using (entity_id)
+        published_date,
+        entity_id,
+        count(*) as num_mentions,
+        count(distinct article_id) as num_articles
+    from mentions
+    group by published_date, entity_id
 )
 
-select * from final;
+select * from final

@@ -7,7 +7,8 @@ source as (
 ),
 
 articles as (
-    select article_id, source_id, publisher, published_date, story_id, is_duplicate
+    select article_id, source_id, publisher, published_date, story_id, is_duplicate, url,
+        fetched_at
     from stg_articles
 ),
 
@@ -44,6 +45,8 @@ final as (
         articles.source_id,
         articles.publisher,
         articles.is_duplicate,
+        articles.url as article_url,
+        articles.fetched_at as article_fetched_at,
         source.run_id
     from source
     left join articles using (article_id)

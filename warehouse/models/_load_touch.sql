@@ -1,0 +1,24 @@
+-- Articles in `child_article_ids` (Arrow, from Python) are about to be replaced or deleted.
+-- Their mentions, read in one pass over the mentions table (with rowids, so deleting them does
+-- not take another), and the entities their mentions and events name (they may be left with
+-- none, see _gc_entities.sql).
+create or replace temp table touched_mentions as
+select
+    mentions.rowid as mention_rowid,
+    mentions.article_id,
+    mentions.entity_id,
+    mentions.sentence_idx,
+    articles.published_date
+from main.mentions as mentions
+inner join stg_articles as articles using (article_id)
+where mentions.article_id in (select article_id from child_article_ids);
+
+insert into load_gc
+select entity_id
+from (
+    select entity_id from touched_mentions
+    union
+    select unnest([actor1_entity_id, actor2_entity_id, location_entity_id]) from events
+    where article_id in (select article_id from child_article_ids)
+)
+where entity_id is not null;
