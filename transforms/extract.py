@@ -11,7 +11,7 @@ result when it is the same article with its paragraphs (`pick_text`). A page ren
 JavaScript, with no text in its markup, is read from the app state in its scripts.
 
 Metadata: publishers describe their own articles in JSON-LD and OpenGraph/meta tags; those
-come first. The title is voted on by all the places a page states it (`pick_title`); authors
+come first. The title is chosen from all the places a page states it (transforms.title); authors
 come from JSON-LD, meta tags, labelled fields, byline markup and finally byline lines in the
 text (`split_authors` cleans them); dates from JSON-LD and meta tags, then labelled fields,
 then htmldate. Language: transforms.language. Pages that are not articles (consent walls,
@@ -35,7 +35,6 @@ import html as html_lib
 import json
 import logging
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -54,6 +53,7 @@ from readability import Document as ReadabilityDocument
 from transforms.contracts import ExtractedPage
 from transforms.language import normalise_language, pick_language
 from transforms.page_kind import MIN_WORDS, classify_page
+from transforms.title import pick_title, squash, strip_site_suffix
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ __all__ = [
     "word_count",
 ]
 
-EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/newsetl-2"
+EXTRACTOR_VERSION = f"trafilatura-{trafilatura.__version__}/newsetl-3"
 
 # Pages beyond this many characters are refused outright (the fetch stage caps bodies at
 # 10 MB; the biggest real article pages seen are ~1.5 MB).
@@ -104,7 +104,6 @@ _HTMLDATE_MAX = "2100-01-01"
 _DATE_MIN_YEAR = 1990
 _DATE_MAX_YEAR = 2100
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|–|—|::|·|•|»|/|ㅣ)\s+|\s*：\s*")
 _NOT_HTML_START = re.compile(r"^\s*(?:\{|\[|%PDF|<\?xml[^>]*>\s*<(?:rss|feed|rdf:RDF)\b)", re.I)
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|main|section)\b", re.I)
 _TAG = re.compile(r"<[a-zA-Z/][^>]*>")
@@ -199,7 +198,6 @@ _BYLINE_XPATH = lxml.etree.XPath(
     " contains(@id, 'author') or contains(@data-testid, 'Author')]"
 )
 _NOT_BYLINE_CONTEXT = re.compile(r"comment|sidebar|related|footer|recirc|newsletter|promo|share", re.I)
-_UI_TITLES = frozenset({"log in", "login", "sign in", "menu", "search", "home", "subscribe", "skip to content"})
 
 # Main-text checks (see text_suspicions / prefer_fallback).
 _FLAT_MIN_WORDS = 250
@@ -252,9 +250,9 @@ def extract_article(html: str, url: str, *, feed_language: str | None = None) ->
     site_name = site_name or _first(*_meta_values(meta, _META_SITE[1:]))
     og_title = _first(*_meta_values(meta, ("og:title",)))
     title = pick_title(
-        jsonld_headline=_ld_text(ld.get("headline")) or _ld_text(ld.get("name")),
-        og_title=og_title,
-        twitter_title=_first(*_meta_values(meta, ("twitter:title",))),
+        jsonld_headline=_clean_inline(_ld_text(ld.get("headline")) or _ld_text(ld.get("name"))),
+        og_title=_clean_inline(og_title),
+        twitter_title=_clean_inline(_first(*_meta_values(meta, ("twitter:title",)))),
         title_tag=markup.title_tag,
         h1s=markup.h1s,
         site_name=site_name,
@@ -871,7 +869,7 @@ def drop_leading_title(text: str, title: str | None) -> str:
     if not title or not text:
         return text
     first, _, rest = text.partition("\n")
-    if rest and _squash(first) == _squash(title):
+    if rest and squash(first) == squash(title):
         return rest
     return text
 
@@ -885,88 +883,6 @@ def word_count(text: str) -> int:
     return spaced + no_space // 2
 
 
-# --- title ----------------------------------------------------------------------------------------
-
-# Votes of each place a page states its title. twitter:title is usually a copy of og:title,
-# so it counts half. Ties go to og:title (the headline the publisher chose for sharing), then
-# JSON-LD, the visible <h1>, <title>. Measured on the 68 Fundus pages: 59 exact titles with
-# these votes, 58 with JSON-LD first (the previous rule), 55 with og:title alone.
-_TITLE_VOTES = {"og": 1.0, "jsonld": 1.0, "h1": 1.0, "title": 1.0, "twitter": 0.5}
-_TITLE_ORDER = ("og", "jsonld", "h1", "title", "twitter")
-_AFTER_CORE = re.compile(r"^\s*(?:[|\-–—:：·•»/~]|ㅣ|--)")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-
-
-def _loose(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold().split())
-
-
-def _is_core_of(core: str, longer: str) -> bool:
-    """'Headline' is the core of 'Headline - Section | Site' (a separator follows it)."""
-    a, b = _loose(core), _loose(longer)
-    return len(a) >= 8 and a != b and b.startswith(a) and _AFTER_CORE.match(b[len(a):]) is not None
-
-
-def pick_title(
-    *,
-    jsonld_headline: str | None,
-    og_title: str | None,
-    title_tag: str | None,
-    h1: str | None = None,
-    site_name: str | None = None,
-    url: str | None = None,
-    twitter_title: str | None = None,
-    h1s: Iterable[str] = (),
-) -> str | None:
-    """The title most of the page's own statements agree on (og:title, JSON-LD headline, the
-    <h1> that matches one of them, <title>, twitter:title), with site suffixes removed; a
-    statement that is another plus " | Section | Site" counts for the shorter one. The most
-    common spelling within the winning group is returned."""
-    candidates: list[list[str]] = []
-    for source, value in (("og", og_title), ("jsonld", jsonld_headline), ("title", title_tag),
-                          ("twitter", twitter_title)):
-        cleaned = _clean_inline(value)
-        if cleaned and _loose(cleaned) not in _UI_TITLES and len(cleaned) <= 400:
-            candidates.append([source, strip_site_suffix(cleaned, site_name, url=url)])
-    headings = [h for h in (*([h1] if h1 else []), *h1s) if h and _loose(h) not in _UI_TITLES]
-    chosen_h1 = _matching_heading(headings, [value for _, value in candidates])
-    if chosen_h1:
-        candidates.append(["h1", chosen_h1])
-    if not candidates:
-        return None
-    for cand in candidates:  # affix variants count for their core
-        for other in candidates:
-            if other is not cand and _is_core_of(other[1], cand[1]):
-                cand[1] = other[1]
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for source, value in candidates:
-        groups.setdefault(_squash(value) or value, []).append((source, value))
-    rank = {source: i for i, source in enumerate(_TITLE_ORDER)}
-
-    def strength(members: list[tuple[str, str]]) -> tuple[float, int]:
-        return sum(_TITLE_VOTES[s] for s, _ in members), -min(rank[s] for s, _ in members)
-
-    best = max(groups.values(), key=strength)
-    spellings: dict[str, list[str]] = {}
-    for source, value in best:
-        spellings.setdefault(" ".join(value.split()), []).append(source)
-    return max(spellings.items(), key=lambda kv: (len(kv[1]), -min(rank[s] for s in kv[1])))[0]
-
-
-def _matching_heading(headings: list[str], others: list[str]) -> str | None:
-    """The first <h1> that agrees with another title statement, else the first that reads like
-    a headline (3+ words); pages often have a logo or "Log in" <h1> before the headline."""
-    keys = {_squash(o) for o in others}
-    for heading in headings:
-        if _squash(heading) in keys or any(_is_core_of(heading, o) or _is_core_of(o, heading) for o in others):
-            return heading
-    return next((h for h in headings if len(h.split()) >= 3), None)
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
-
-
 def _split_url(url: str) -> SplitResult | None:
     """urlsplit, or None for strings it refuses (bad IPv6 brackets, bad ports)."""
     try:
@@ -975,64 +891,6 @@ def _split_url(url: str) -> SplitResult | None:
     except ValueError:
         return None
     return parts
-
-
-def _host_names(url: str | None) -> list[str]:
-    """'https://www.upi.com/x' -> ['upi.com', 'upi']; 'https://news.bbc.co.uk/' -> [..., 'bbc']."""
-    parts = _split_url(url) if url else None
-    if parts is None:
-        return []
-    host = (parts.hostname or "").lower()
-    host = re.sub(r"^(?:www\d?|m|amp|mobile)\.", "", host)
-    labels = host.split(".")
-    if len(labels) < 2:
-        return []
-    suffix = 2 if len(labels) >= 3 and len(labels[-2]) <= 3 else 1  # co.uk, com.au
-    names = [host]
-    if len(labels) > suffix:
-        names.append(labels[-suffix - 1])
-    return names
-
-
-def strip_site_suffix(title: str, site_name: str | None = None, *, url: str | None = None) -> str:
-    """'Headline | Section | The Site | 28.04.2023' -> 'Headline'. Drops end (or start) segments
-    that name the site (its name or the URL's host), dates, short segments after a pipe, and a
-    one- or two-word section just before a dropped site segment."""
-    pieces = _TITLE_SEPARATORS.split(title)
-    separators = _TITLE_SEPARATORS.findall(title)
-    if len(pieces) < 2:
-        return title
-    sites = [_squash(name) for name in [site_name, *_host_names(url)] if name]
-    sites = [site for site in sites if len(site) >= 2]
-
-    def names_site(segment: str) -> bool:
-        seg = _squash(segment)
-        if not seg or len(segment.split()) > 5:
-            return False
-        return any(seg == site or (len(seg) >= 3 and len(site) >= 3 and (seg in site or site in seg)) for site in sites)
-
-    def is_date(segment: str) -> bool:
-        return re.fullmatch(r"[\d./\-]{6,10}", segment.strip()) is not None
-
-    if names_site(pieces[0]) and len(" ".join(pieces[1:]).split()) >= 3:
-        pieces, separators = pieces[1:], separators[1:]
-    dropped_site = False
-    while len(pieces) > 1:
-        last, sep, rest = pieces[-1], separators[-1].strip(), " ".join(pieces[:-1])
-        short_after_pipe = sep in ("|", "ㅣ") and len(last.split()) <= 3
-        section_before_site = dropped_site and len(last.split()) <= 2 and len(rest.split()) >= 4
-        if len(rest.split()) < 2 or not (names_site(last) or is_date(last) or short_after_pipe or section_before_site):
-            break
-        dropped_site = dropped_site or names_site(last)
-        pieces, separators = pieces[:-1], separators[:-1]
-    return _join_title(pieces, separators)
-
-
-def _join_title(parts: list[str], separators: list[str]) -> str:
-    out = parts[0]
-    for sep, part in zip(separators, parts[1:], strict=False):
-        out += sep + part
-    return out.strip()
 
 
 # --- canonical URL -----------------------------------------------------------------------------
@@ -1170,7 +1028,7 @@ def _ld_org_names(ld: Mapping[str, Any]) -> list[str]:
 
 
 def _only_site(names: tuple[str, ...], drop: Iterable[str | None]) -> bool:
-    sites = [_squash(d) for d in drop if d]
+    sites = [squash(d) for d in drop if d]
     return all(_names_site(n, sites) for n in names)
 
 
@@ -1207,11 +1065,11 @@ def split_authors(raw: Iterable[str], *, drop: Iterable[str | None] = ()) -> tup
     unique: list[str] = []
     seen: set[str] = set()
     for name in names:
-        key = _squash(name)
+        key = squash(name)
         if key not in seen:
             seen.add(key)
             unique.append(name)
-    dropped = [_squash(d) for d in drop if d]
+    dropped = [squash(d) for d in drop if d]
     people = [n for n in unique if not _names_site(n, dropped)]
     return tuple(people if people else unique)
 
@@ -1248,7 +1106,7 @@ def _clean_author(part: str) -> list[str]:
 
 
 def _names_site(name: str, sites: list[str]) -> bool:
-    key = _squash(name)
+    key = squash(name)
     return any(key == s or (len(key) >= 3 and len(s) >= 3 and (key in s or s in key)) for s in sites)
 
 
