@@ -338,8 +338,8 @@ def report(data_dir: DataDir = Path("data"),
         data = write_report(data_dir / "news.duckdb", out_file, first, wait_s=wait)
     except (db.WarehouseMissing, db.WarehouseLocked) as exc:
         _fail(str(exc))
-    note = " (the warehouse is empty)" if data.empty else ""
-    out.print(f"wrote {out_file}{note}")
+    note = "" if not data.empty else f" (nothing since {first})" if first else " (the warehouse is empty)"
+    out.print(f"wrote {out_file}{note}", soft_wrap=True, highlight=False)
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: Fmt) -> None:
