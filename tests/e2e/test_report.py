@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -46,16 +47,34 @@ def open_in_chromium(page: Path, profile: Path) -> tuple[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(prefect_harness, tmp_path_factory) -> Path:
+def demo(prefect_harness, tmp_path_factory):
     """One `newsetl demo` (the real pipeline on the bundled sample) for this module."""
     data_dir = tmp_path_factory.mktemp("demo-report")
-    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir), "--quiet"])
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)])
     assert result.exit_code == 0, result.output
-    return data_dir
+    return data_dir, result
 
 
-def _warehouse(demo_dir: Path):
-    return duckdb.connect(str(demo_dir / "news.duckdb"), read_only=True)
+@pytest.fixture(scope="module")
+def demo_dir(demo) -> Path:
+    return demo[0]
+
+
+def test_demo_showed_progress_of_every_stage(demo):
+    """Without --quiet, the last frame of the progress display (a terminal sees it live)."""
+    data_dir, result = demo
+    con = _warehouse(data_dir)
+    try:
+        feeds, pages = con.execute("select count(distinct url) filter (where kind = 'feed'), "
+                                   "count(distinct url) filter (where kind = 'page') "
+                                   "from fetch_log").fetchone()
+        processed = con.execute("select pages_fetched from runs").fetchone()[0]
+    finally:
+        con.close()
+    shown = dict((stage, (int(done), int(total))) for stage, done, total in re.findall(
+        r"(feeds fetched|pages fetched|pages processed|load)\W+(\d+)/(\d+)", result.stderr))
+    assert shown == {"feeds fetched": (feeds, feeds), "pages fetched": (pages, pages),
+                     "pages processed": (processed, processed), "load": (1, 1)}, result.stderr
 
 
 def test_demo_report_renders_in_chromium_with_the_warehouse_numbers(demo_dir, tmp_path):
@@ -115,7 +134,8 @@ def test_demo_run_published_prefect_artifacts(demo_dir):
         run_id = con.execute("select run_id from runs").fetchone()[0]
         articles = dict(con.execute("select source_id, count(*) from articles "
                                     "group by 1").fetchall())
-        sources = {s for (s,) in con.execute("select distinct source_id from fetch_log").fetchall()}
+        sources = {s for (s,) in con.execute(
+            "select distinct source_id from fetch_log").fetchall()}
     finally:
         con.close()
     summary = Artifact.get(SUMMARY_KEY)

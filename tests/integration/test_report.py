@@ -215,3 +215,12 @@ def test_run_artifacts_counts_and_summary(warehouse):
     md = summary_markdown("r1", ingest, process, load, rows)
     assert "| articles | 2 | 2 |" in md and "| pages fetched | 2 of 4 |  |" in md
     assert "- articles.title: 1 null" in md and "1 source(s)" in md
+
+
+def test_quiet_runs_show_no_progress():
+    from flows import cli, progress
+    with cli._progress("running", quiet=True):
+        assert isinstance(progress._reporter, progress.NoProgress)
+    with cli._progress("running", quiet=False):
+        assert isinstance(progress._reporter, progress.RichProgress)
+    assert isinstance(progress._reporter, progress.NoProgress)
