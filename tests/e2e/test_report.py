@@ -60,6 +60,10 @@ def demo_dir(demo) -> Path:
     return demo[0]
 
 
+def _warehouse(data_dir: Path):
+    return duckdb.connect(str(data_dir / "news.duckdb"), read_only=True)
+
+
 def test_demo_showed_progress_of_every_stage(demo):
     """Without --quiet, the last frame of the progress display (a terminal sees it live)."""
     data_dir, result = demo
