@@ -8,6 +8,8 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -24,6 +26,9 @@ out = Console()
 
 DataDir = Annotated[Path, typer.Option("--data-dir", help="Raw zone, lake and warehouse.",
                                        envvar="NEWSETL_DATA_DIR")]
+
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
 
 
 class Fmt(str, Enum):
@@ -47,7 +52,8 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def demo(data_dir: DataDir = Path("data"),
-         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+         quiet: Quiet = False) -> None:
     """Run the whole pipeline offline on the bundled sample of real news (127.0.0.1 only)."""
     _quiet_prefect(verbose)
     _writable_or_fail(data_dir)
@@ -57,7 +63,7 @@ def demo(data_dir: DataDir = Path("data"),
     with demo_server() as server:
         settings = Settings(data_dir=data_dir, rewrite_base=server.base_url, backoff_s=0.05,
                             retries=1)
-        summary = _run_pipeline(str(sample_sources()), settings)
+        summary = _run_pipeline(str(sample_sources()), settings, quiet)
     _print_summary(summary)
     from warehouse import db
     con = db.connect(settings.data_dir / "news.duckdb", read_only=True)
@@ -75,7 +81,8 @@ def demo(data_dir: DataDir = Path("data"),
 @app.command()
 def run(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")],
         data_dir: DataDir = Path("data"),
-        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+        quiet: Quiet = False) -> None:
     """One run against real feeds: fetch, process, load."""
     _quiet_prefect(verbose)
     from flows.config import Settings, SourcesError, load_sources
@@ -84,7 +91,7 @@ def run(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")]
     except SourcesError as exc:
         _fail(str(exc))
     _writable_or_fail(data_dir)
-    summary = _run_pipeline(str(sources), Settings(data_dir=data_dir))
+    summary = _run_pipeline(str(sources), Settings(data_dir=data_dir), quiet)
     _print_summary(summary)
 
 
@@ -101,10 +108,22 @@ def _writable_or_fail(data_dir: Path) -> None:
         _fail(str(exc))
 
 
-def _run_pipeline(sources_file: str, settings):
+@contextmanager
+def _progress(status: str, quiet: bool) -> Iterator[None]:
+    """Progress bars on stderr for the stages of a run (flows call flows.progress.advance);
+    nothing under --quiet."""
+    if quiet:
+        yield
+        return
+    from flows import progress
+    with progress.RichProgress(console, status) as bars, progress.use(bars):
+        yield
+
+
+def _run_pipeline(sources_file: str, settings, quiet: bool = False):
     from warehouse import db
-    with console.status("Running the pipeline (Prefect's local API may take up to a minute "
-                        "to start on the first run)...", spinner="dots"):
+    with _progress("Running the pipeline (Prefect's local API may take up to a minute to "
+                   "start on the first run)", quiet):
         from flows.pipeline import pipeline
         try:
             return pipeline(sources_file, settings)
@@ -153,7 +172,8 @@ def reprocess(data_dir: DataDir = Path("data"),
                   help="Last fetch day to reprocess (YYYY-MM-DD, UTC, inclusive).")] = None,
               everything: Annotated[bool, typer.Option(
                   "--all", help="Reprocess every page in the raw zone.")] = False,
-              verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+              verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+              quiet: Quiet = False) -> None:
     """Process and load again from the raw zone (no fetching): a day range, or --all."""
     if everything and (since or until):
         _fail("--all and --since/--until do not go together: pick one")
@@ -170,7 +190,7 @@ def reprocess(data_dir: DataDir = Path("data"),
     _writable_or_fail(data_dir)
     from flows.config import Settings
     from warehouse import db
-    with console.status("Reprocessing from the raw zone...", spinner="dots"):
+    with _progress("Reprocessing from the raw zone", quiet):
         from flows.reprocess import reprocess as reprocess_flow
         try:
             summary = reprocess_flow(Settings(data_dir=data_dir), first, last)
@@ -299,6 +319,27 @@ def search(query: Annotated[str, typer.Argument(help="Words to look for in title
     finally:
         con.close()
     _print_rows(["article_id", "title", "score"], [tuple(r) for r in rows], Fmt.table)
+
+
+@app.command()
+def report(data_dir: DataDir = Path("data"),
+           out_file: Annotated[Path, typer.Option(
+               "--out", help="The HTML file to write.")] = Path("report.html"),
+           since: Annotated[Optional[str], typer.Option(
+               help="Only articles published (and runs, fetches, quarantine) since this day "
+                    "(YYYY-MM-DD, UTC).")] = None,
+           wait: Wait = 10.0) -> None:
+    """One self-contained HTML report: run and source health, events, country pairs,
+    entities, stories, a map; every number links to its SQL. Reads the warehouse read-only."""
+    from flows.report import write_report
+    from warehouse import db
+    first = _parse_day(since) if since else None
+    try:
+        data = write_report(data_dir / "news.duckdb", out_file, first, wait_s=wait)
+    except (db.WarehouseMissing, db.WarehouseLocked) as exc:
+        _fail(str(exc))
+    note = "" if not data.empty else f" (nothing since {first})" if first else " (the warehouse is empty)"
+    out.print(f"wrote {out_file}{note}", soft_wrap=True, highlight=False)
 
 
 def _print_rows(columns: list[str], rows: list[tuple], fmt: Fmt) -> None:

@@ -33,6 +33,7 @@ import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows import progress
 from flows.config import DataPaths, Settings, Source
 from flows.fetch import Attempt, Fetcher, FetchResult, is_transient
 from flows.runs import read_jsonl, run_date, utcnow, write_jsonl
@@ -254,9 +255,11 @@ def _fetch_feeds(fetcher: Fetcher, plans: list[dict]) -> list[FetchResult]:
     """Feeds concurrently (global and per-host limits hold), conditional when we can."""
     def one(plan: dict) -> FetchResult:
         prev = plan["prev"]
-        return fetcher.fetch(plan["fetch_url"], etag=prev.get("etag"),
-                             last_modified=prev.get("last_modified"), kind="feed",
-                             owner=plan["source_id"])
+        result = fetcher.fetch(plan["fetch_url"], etag=prev.get("etag"),
+                               last_modified=prev.get("last_modified"), kind="feed",
+                               owner=plan["source_id"])
+        progress.advance("feeds fetched", total=len(plans))
+        return result
 
     with ThreadPoolExecutor(max_workers=fetcher.settings.concurrency,
                             thread_name_prefix="feeds") as pool:
@@ -423,6 +426,7 @@ def fetch_page_jobs(run_id: str, jobs_file: str, settings: Settings, *,
         for i, result in fetcher.iter_fetch([j["fetch_url"] for j in jobs], kind="page",
                                             owners=[j["source_id"] for j in jobs],
                                             keep=store.put):  # raw zone writes in parallel
+            progress.advance("pages fetched", total=len(jobs))
             job = jobs[i]
             sha = result.raw_sha256
             records += fetch_records(run_id, "page", job["source_id"], result, sha)

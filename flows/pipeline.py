@@ -6,6 +6,8 @@ from pathlib import Path
 
 from prefect import flow
 
+from flows import progress
+from flows.artifacts import publish_run_artifacts
 from flows.config import Settings, load_sources
 from flows.ingest import IngestSummary, ingest
 from flows.load import LoadSummary, load
@@ -32,5 +34,8 @@ def pipeline(sources_file: str, settings: Settings | None = None,
     ing = ingest(run_id, sources, settings)
     proc = process(run_id, ing.pages_file, settings)
     counts = {"feeds": ing.feeds, "feed_items": ing.feed_items, "pages_fetched": ing.pages_ok}
+    progress.advance("load", 0, total=1)
     ld = load(run_id, settings, started, counts)
+    progress.advance("load")
+    publish_run_artifacts(run_id, settings, ing, proc, ld)
     return PipelineSummary(run_id=run_id, ingest=ing, process=proc, load=ld)

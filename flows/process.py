@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from flows import progress
 from flows.config import DataPaths, Settings
 from flows.ingest import quarantine
 from flows.runs import read_jsonl, run_date
@@ -180,9 +181,11 @@ def process(run_id: str, pages_file: str, settings: Settings) -> ProcessSummary:
     futures = [process_batch.submit(run_id, pages_file, start, min(start + size, total), settings)
                for start in range(0, total, size)]
     counts: dict[str, int] = {}
+    progress.advance("pages processed", 0, total=total)
     for fut in futures:
         for name, n in fut.result().items():
             counts[name] = counts.get(name, 0) + n
+        progress.advance("pages processed", size)  # capped at total (the last batch is short)
     logger.info("processed %d pages in %d batch(es): %s", total, len(futures), counts)
     return ProcessSummary(run_id=run_id, articles=counts.get("articles", 0),
                           mentions=counts.get("mentions", 0), entities=counts.get("entities", 0),
