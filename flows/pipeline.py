@@ -11,6 +11,7 @@ from flows.ingest import IngestSummary, ingest
 from flows.load import LoadSummary, load
 from flows.process import ProcessSummary, process
 from flows.runs import new_run_id, utcnow
+from flows.stories import assign_stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,4 +34,5 @@ def pipeline(sources_file: str, settings: Settings | None = None,
     proc = process(run_id, ing.pages_file, settings)
     counts = {"feeds": ing.feeds, "feed_items": ing.feed_items, "pages_fetched": ing.pages_ok}
     ld = load(run_id, settings, started, counts)
+    assign_stories(run_id, settings)  # duplicates and stories across runs (issue 8)
     return PipelineSummary(run_id=run_id, ingest=ing, process=proc, load=ld)
