@@ -22,6 +22,7 @@ scipy.sparse is about thirty lines) and the day-block product that keeps it subq
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -112,27 +113,34 @@ def _title_words(doc: StoryDoc) -> list[str]:
     return [w for w in _WORD.findall((doc.title or "").lower()) if w not in _STOP]
 
 
-def _words(doc: StoryDoc) -> list[str]:
-    title = _title_words(doc)
+def _words(doc: StoryDoc, title: list[str]) -> list[str]:
     lead = doc.text[:LEAD_WORDS * 8].lower()
     body = [w for w in _WORD.findall(lead)[:LEAD_WORDS] if w not in _STOP]
     return title * TITLE_BOOST + body
 
 
-def _block(bags: Sequence[Iterable[str]], weight: float,
+class _Vocabulary(dict):
+    """term -> column, numbered in order of first sight (mapped over all terms at C speed)."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = column = len(self)
+        return column
+
+
+def _block(bags: Sequence[Sequence[str]], weight: float,
            reference: np.ndarray | None = None) -> sp.csr_matrix:
     """tf-idf rows (1 + log tf, smoothed idf), common features dropped, top features kept,
     L2-normalised, times sqrt(weight). Document frequencies count the `reference` rows only
     (a boolean mask; None: all)."""
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for i, bag in enumerate(bags):
-        for term, count in Counter(bag).items():
-            rows.append(i)
-            cols.append(vocab.setdefault(term, len(vocab)))
-            vals.append(1.0 + math.log(count))
-    m = sp.csr_matrix((np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64),
-                       np.asarray(cols, dtype=np.int64))), shape=(len(bags), max(len(vocab), 1)))
+    vocab = _Vocabulary()
+    lengths = np.fromiter((len(bag) for bag in bags), dtype=np.int64, count=len(bags))
+    cols = np.fromiter(map(vocab.__getitem__, itertools.chain.from_iterable(bags)), dtype=np.int64,
+                       count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(bags), dtype=np.int64), lengths)
+    m = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)),
+                      shape=(len(bags), max(len(vocab), 1)))
+    m.sum_duplicates()
+    m.data = 1.0 + np.log(m.data)
     ref = m if reference is None else m[np.nonzero(reference)[0]]
     n = ref.shape[0]
     df = np.bincount(ref.indices, minlength=m.shape[1])
@@ -169,8 +177,9 @@ def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
 def vectors(docs: Sequence[StoryDoc], reference: np.ndarray | None = None) -> sp.csr_matrix:
     """One row per doc: the weighted word, title and entity blocks side by side. Term weights
     come from the `reference` docs (a boolean mask; None: all)."""
-    words = _block([_words(d) for d in docs], W_WORDS, reference)
-    titles = _block([_title_words(d) for d in docs], W_TITLE, reference)
+    title_words = [_title_words(d) for d in docs]
+    words = _block([_words(d, t) for d, t in zip(docs, title_words)], W_WORDS, reference)
+    titles = _block(title_words, W_TITLE, reference)
     entities = _block([d.entity_ids for d in docs], W_ENTITIES, reference)
     return sp.hstack([words, titles, entities], format="csr")
 
