@@ -7,7 +7,7 @@
   sets themselves: the containment |A & B| / min(|A|, |B|) must reach NEAR_CONTAINMENT. Containment rather than
   Jaccard because syndication trims: a site runs the wire text with its last paragraphs cut,
   a new headline and a byline added, so the copy's shingles sit inside the original's.
-- Short texts (fewer than MIN_SHINGLES shingles: teasers, stubs) are never near-duplicates on
+- Short texts (fewer than MIN_SHINGLES shingles, repeats counted: teasers, stubs) are never near-duplicates on
   text alone; they pair only when their titles are nearly equal (rapidfuzz) within a time window
   and their texts overlap.
 - Syndicated: a copy from another source in a group that shows a wire agency (the dateline's
@@ -31,6 +31,8 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 from datasketch.minhash import _fmix
@@ -61,10 +63,6 @@ _WIRE = re.compile(r"(?<!\w)(?:" + "|".join(
     re.escape(a) for a in sorted(KNOWN_AGENCIES | {"Agence France-Presse", "Agence France Presse",
                                                    "Thomson Reuters", "The Associated Press"},
                                  key=len, reverse=True)) + r")(?!\w)")
-# Punctuation to spaces before splitting on white space (str.translate and str.split run at C
-# speed, three times faster than a \w+ regex on 100k articles).
-_PUNCTUATION = str.maketrans({ch: " " for ch in (
-    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00ab\u00bb")})
 _FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
 
 
@@ -109,17 +107,67 @@ class _WordHashes(dict):
 _WORD_HASHES = _WordHashes()
 
 
-def shingle_hashes(text: str, k: int = SHINGLE, max_words: int = MAX_WORDS) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the word k-shingles of `text` (lower-cased words)."""
-    words = text.lower().translate(_PUNCTUATION).split()[:max_words]
-    if len(words) < k:
-        return np.zeros(0, dtype=np.uint32)
-    h = np.fromiter(map(_WORD_HASHES.__getitem__, words), dtype=np.uint64, count=len(words))
-    n = len(words) - k + 1
+def _flat_shingles(texts: Sequence[str], k: int = SHINGLE,
+                   max_words: int = MAX_WORDS) -> tuple[np.ndarray, np.ndarray]:
+    """The word k-shingle hashes (uint32) of all texts in one array, text after text, repeats
+    kept, and each text's offsets into it (len(texts) + 1). One pass of numpy over every word
+    of every text: per-text numpy calls cost more than the arithmetic at 100k texts."""
+    # pyarrow's string kernels split and number the words of all texts at C speed; only the
+    # distinct words are hashed in Python (crc32 of the word: the same in every run).
+    lowered = pc.utf8_lower(pa.array(texts, type=pa.large_string()))
+    # split on white space (a regex split on punctuation costs 2.5x more; copies carry the
+    # same punctuation, so "said." and "said" being different words does not matter here)
+    words = pc.list_slice(pc.utf8_split_whitespace(lowered), 0, max_words)
+    flat = pc.drop_null(pc.list_flatten(words))
+    flat = flat.filter(pc.not_equal(flat, ""))
+    counts = _texts_word_counts(words)
+    encoded = pc.dictionary_encode(flat).combine_chunks() if isinstance(flat, pa.ChunkedArray) \
+        else pc.dictionary_encode(flat)
+    word_hashes = np.fromiter(map(_WORD_HASHES.__getitem__, encoded.dictionary.to_pylist()),
+                              dtype=np.uint64, count=len(encoded.dictionary))
+    h = word_hashes[encoded.indices.to_numpy(zero_copy_only=False)]
+    per_text = np.maximum(counts - k + 1, 0)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(per_text, out=offsets[1:])
+    if offsets[-1] == 0:
+        return np.zeros(0, dtype=np.uint32), offsets
+    n = len(h) - k + 1
     acc = np.zeros(n, dtype=np.uint64)
     for j in range(k):  # polynomial rolling combination, wrapping in 64 bits
         acc = acc * np.uint64(1_000_003) + h[j:j + n]
-    return np.unique((acc ^ (acc >> np.uint64(32))).astype(np.uint32))
+    # windows that start in a text and end in it: text i's first word, plus 0 .. per_text[i]-1
+    first_word = np.repeat(np.cumsum(counts) - counts, per_text)
+    within = np.arange(offsets[-1], dtype=np.int64) - np.repeat(offsets[:-1], per_text)
+    acc = acc[first_word + within]
+    return (acc ^ (acc >> np.uint64(32))).astype(np.uint32), offsets
+
+
+def _texts_word_counts(words: pa.ListArray) -> np.ndarray:
+    """Non-empty words per text."""
+    parents = pc.list_parent_indices(words).to_numpy()
+    values = pc.list_flatten(words)
+    nonempty = pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+    return np.bincount(parents[nonempty], minlength=len(words)).astype(np.int64)
+
+
+class _Shingles:
+    """The texts' shingles: the flat array for bulk work, each text's set on demand."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.flat, self.offsets = _flat_shingles(texts)
+        self.counts = np.diff(self.offsets)
+        self._sets: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        found = self._sets.get(i)
+        if found is None:
+            found = self._sets[i] = np.unique(self.flat[self.offsets[i]:self.offsets[i + 1]])
+        return found
+
+
+def shingle_hashes(text: str) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word 5-shingles of `text` (lower-cased words)."""
+    return _Shingles([text])[0]
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> float:
@@ -159,24 +207,33 @@ def minhash(shingles: np.ndarray) -> MinHash:
     return m
 
 
-def signatures(shingle_sets: Sequence[np.ndarray], chunk: int = 20_000) -> np.ndarray:
-    """MinHash signatures (n x NUM_PERM, uint32) of many shingle sets, equal to datasketch's
-    MinHash (affine32 scheme: murmur3 finaliser, then a * h + b mod 2^32, minimum), computed
-    in bulk with numpy: creating and updating one datasketch object per article costs ~0.5 ms
-    of Python per article, 50 s at 100k."""
+def _signatures_flat(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """MinHash signatures (n x NUM_PERM, uint32) of the texts whose shingles are
+    flat[offsets[i]:offsets[i+1]], equal to datasketch's MinHash of the same shingles (affine32
+    scheme: murmur3 finaliser, then a * h + b mod 2^32, minimum), computed in bulk with numpy:
+    one datasketch object per article costs ~1 ms of Python, 100 s at 100k."""
     a, b = _permutations()
-    out = np.full((len(shingle_sets), NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
-    for lo in range(0, len(shingle_sets), chunk):
-        sampled = [s[s % SAMPLE == 0] for s in shingle_sets[lo:lo + chunk]]
-        lengths = np.fromiter((len(s) for s in sampled), dtype=np.int64, count=len(sampled))
-        rows = np.nonzero(lengths)[0]
-        if rows.size == 0:
-            continue
-        hv = _fmix(np.concatenate(sampled).astype(np.uint32), 32)
-        starts = (np.cumsum(lengths) - lengths)[rows]
-        for p in range(NUM_PERM):
-            out[lo + rows, p] = np.minimum.reduceat(a[p] * hv + b[p], starts)
+    n = len(offsets) - 1
+    out = np.full((n, NUM_PERM), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    keep = flat % SAMPLE == 0
+    text_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))[keep]
+    lengths = np.bincount(text_of, minlength=n)
+    rows = np.nonzero(lengths)[0]
+    if rows.size == 0:
+        return out
+    hv = _fmix(flat[keep].astype(np.uint32), 32)
+    starts = (np.cumsum(lengths) - lengths)[rows]
+    for p in range(NUM_PERM):
+        out[rows, p] = np.minimum.reduceat(a[p] * hv + b[p], starts)
     return out
+
+
+def signatures(shingle_sets: Sequence[np.ndarray]) -> np.ndarray:
+    """MinHash signatures of shingle sets (see _signatures_flat)."""
+    offsets = np.zeros(len(shingle_sets) + 1, dtype=np.int64)
+    np.cumsum([len(x) for x in shingle_sets], out=offsets[1:])
+    flat = np.concatenate(list(shingle_sets)) if len(shingle_sets) else np.zeros(0, np.uint32)
+    return _signatures_flat(flat.astype(np.uint32), offsets)
 
 
 def _bands() -> tuple[int, int]:
@@ -213,11 +270,11 @@ def _candidates(sigs: np.ndarray, eligible: np.ndarray) -> set[tuple[int, int]]:
     return pairs
 
 
-def _near_pairs(docs: Sequence[DedupeDoc], shingles: list[np.ndarray]) -> list[tuple[int, int]]:
+def _near_pairs(docs: Sequence[DedupeDoc], shingles: _Shingles) -> list[tuple[int, int]]:
     """Confirmed near-duplicate pairs (i, j), i earlier than j, among the ordered docs."""
-    eligible = np.fromiter((len(s) >= MIN_SHINGLES for s in shingles), dtype=bool, count=len(shingles))
+    eligible = shingles.counts >= MIN_SHINGLES
     pairs = []
-    for i, j in sorted(_candidates(signatures(shingles), eligible)):
+    for i, j in sorted(_candidates(_signatures_flat(shingles.flat, shingles.offsets), eligible)):
         if _close(docs[i], docs[j]) and containment(shingles[i], shingles[j]) >= NEAR_CONTAINMENT:
             pairs.append((i, j))
     return pairs
@@ -251,13 +308,13 @@ def _norm_title(title: str | None) -> str:
     return " ".join(_WORDS.findall((title or "").lower()))
 
 
-def _short_pairs(docs: Sequence[DedupeDoc], shingles: list[np.ndarray]) -> list[tuple[int, int]]:
+def _short_pairs(docs: Sequence[DedupeDoc], shingles: _Shingles) -> list[tuple[int, int]]:
     """Short texts: nearly equal titles (rapidfuzz) within the window, and overlapping texts.
 
     Short texts are few, so their titles are compared all against all in blocks of
     SHORT_BLOCK (in time order, each block against itself and the next).
     """
-    short = [i for i, doc in enumerate(docs) if len(shingles[i]) < MIN_SHINGLES and _norm_title(doc.title)]
+    short = [i for i, doc in enumerate(docs) if shingles.counts[i] < MIN_SHINGLES and _norm_title(doc.title)]
     titles = [_norm_title(docs[i].title) for i in short]
     pairs = set()
     for start in range(0, max(len(short), 1), SHORT_BLOCK):
@@ -286,7 +343,7 @@ def find_duplicates(docs: Iterable[DedupeDoc]) -> list[Duplicate]:
             j = first_of_hash.setdefault(doc.content_sha256, i)
             if j != i:
                 uf.union(j, i)
-    shingles = [shingle_hashes(doc.text) for doc in ordered]
+    shingles = _Shingles([doc.text for doc in ordered])
     for i, j in _near_pairs(ordered, shingles) + _short_pairs(ordered, shingles):
         uf.union(i, j)
     groups: dict[int, list[int]] = {}

@@ -165,11 +165,10 @@ def _top_per_row(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
     for i in np.nonzero(counts > k)[0]:
         lo, hi = m.indptr[i], m.indptr[i + 1]
         row = m.data[lo:hi]
-        # ties broken by feature index, so the result does not depend on sort stability
-        keep = np.lexsort((m.indices[lo:hi], -row))[:k]
-        mask = np.zeros(hi - lo, dtype=bool)
-        mask[keep] = True
-        row[~mask] = 0.0
+        # keep every feature at least as heavy as the k-th heaviest: ties all stay, so the
+        # result does not depend on column numbers (the order terms were first seen in)
+        kth = np.partition(row, len(row) - k)[len(row) - k]
+        row[row < kth] = 0.0
     m.eliminate_zeros()
     return m
 
