@@ -13,6 +13,7 @@ from flows.ingest import IngestSummary, ingest
 from flows.load import LoadSummary, load
 from flows.process import ProcessSummary, process
 from flows.runs import new_run_id, utcnow
+from flows.stories import assign_stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,5 +38,6 @@ def pipeline(sources_file: str, settings: Settings | None = None,
     progress.advance("load", 0, total=1)
     ld = load(run_id, settings, started, counts)
     progress.advance("load")
+    assign_stories(run_id, settings)  # duplicates and stories across runs (issue 8)
     publish_run_artifacts(run_id, settings, ing, proc, ld)
     return PipelineSummary(run_id=run_id, ingest=ing, process=proc, load=ld)

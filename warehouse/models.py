@@ -31,6 +31,7 @@ VIEWS: tuple[str, ...] = (
     "fct_events_daily_country_pair",
     "dim_entities",
     "mart_source_health",
+    "fct_story_events",
     "gdelt_events",
 )
 # Incremental tables: (grain, additive measures). Each file is a SELECT over {mentions}.

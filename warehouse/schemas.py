@@ -204,6 +204,29 @@ RUNS = pa.schema([
     ("step_seconds", pa.map_(pa.string(), pa.float64())),         # load steps: merge, models, ...
 ])
 
+# 007_stories: tables derived in the warehouse by the stories step (flows/stories.py), from
+# articles of several runs; not lake tables, so not in SCHEMAS (loads never see them).
+ARTICLE_DUPLICATES = pa.schema([
+    ("article_id", pa.string()),
+    ("duplicate_of", pa.string()),
+    ("kind", pa.string()),             # exact / near / syndicated
+    ("similarity", pa.float32()),
+    ("run_id", pa.string()),
+])
+
+STORIES = pa.schema([
+    ("story_id", pa.string()),
+    ("headline", pa.string()),
+    ("first_seen_at", TS),
+    ("last_seen_at", TS),
+    ("num_articles", pa.int32()),
+    ("num_sources", pa.int32()),
+    ("top_entities", STR_LIST),        # canonical names
+    ("top_entity_ids", STR_LIST),
+    ("article_id", pa.string()),       # the representative article
+    ("run_id", pa.string()),
+])
+
 SCHEMAS: dict[str, pa.Schema] = {
     "sources": SOURCES,
     "feed_state": FEED_STATE,
@@ -229,6 +252,15 @@ KEYS: dict[str, tuple[str, ...]] = {
     "events": ("event_id",),
     "quarantine": ("quarantine_id",),
     "runs": ("run_id",),
+}
+
+DERIVED_SCHEMAS: dict[str, pa.Schema] = {
+    "article_duplicates": ARTICLE_DUPLICATES,
+    "stories": STORIES,
+}
+DERIVED_KEYS: dict[str, tuple[str, ...]] = {
+    "article_duplicates": ("article_id",),
+    "stories": ("story_id",),
 }
 
 # Tables whose rows belong to one article: a load replaces them wholesale with the article, and

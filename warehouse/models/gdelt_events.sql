@@ -1,11 +1,15 @@
 -- GDELT 2.0 Event table shape: the 61 columns, names, order and types of GDELT's codebook
 -- (../shared/reference/gdelt_events_v2_columns.csv), so SQL written for GDELT runs here.
--- One row per coded event (per article: GDELT's NumMentions/NumSources/NumArticles are 1).
+-- One row per event as GDELT counts them: the same actors, code and day within one story are
+-- one event (fct_story_events), shown by its representative coded event, with NumMentions,
+-- NumSources and NumArticles counted over the story's articles (1 before the stories step).
 -- What each column holds, and the columns we cannot fill (always null), are in docs/GDELT.md.
 create or replace view gdelt_events as
 with
 events as (
-    select * from stg_events
+    select stg_events.*, grouped.num_mentions, grouped.num_sources, grouped.num_articles
+    from stg_events
+    inner join fct_story_events as grouped using (event_id)
 ),
 
 places as (
@@ -82,9 +86,9 @@ final as (
         cameo_root as EventRootCode,
         cast(quad_class as integer) as QuadClass,
         cast(goldstein as double) as GoldsteinScale,
-        cast(1 as integer) as NumMentions,
-        cast(1 as integer) as NumSources,
-        cast(1 as integer) as NumArticles,
+        cast(num_mentions as integer) as NumMentions,
+        cast(num_sources as integer) as NumSources,
+        cast(num_articles as integer) as NumArticles,
         cast(null as double) as AvgTone,
 
         cast(null as integer) as Actor1Geo_Type,
