@@ -309,15 +309,15 @@ class Replace:
 def _part_groups(parts: Mapping[str, Sequence[Path]]) -> list[tuple[str, dict[str, list[Path]]]]:
     """Parts grouped by file name (one process batch writes one part per table, all named
     alike), in name order: a later batch's version of an article wins, children included."""
-    groups: dict[str, dict[str, list[Path | str]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for table_name, paths in parts.items():
         for path in paths:
             remote = storage.is_remote(path)
-            groups[part_name(path)][table_name].append(str(path) if remote else Path(path))
+            groups[part_name(path)][table_name].append(path if remote else Path(path))
     return [(name, dict(groups[name])) for name in sorted(groups)]
 
 
-def read_lake_parts(con: duckdb.DuckDBPyConnection, paths: Sequence[Path | str],
+def read_lake_parts(con: duckdb.DuckDBPyConnection, paths: Sequence[Path | storage.Location],
                     table_name: str) -> pa.Table:
     """Parts as one table with the contract schema: local files through pyarrow, s3:// ones
     through DuckDB's httpfs (the connection must have had enable_s3)."""

@@ -108,8 +108,8 @@ def _upload_part(lake: storage.Location, table_name: str, table: pa.Table, *, da
     return uri
 
 
-def part_name(path: Path | str) -> str:
-    """The file name of a part (a Path or an s3:// URI)."""
+def part_name(path: Path | str | storage.Location) -> str:
+    """The file name of a part (a Path, an s3:// URI or Location)."""
     return str(path).rsplit("/", 1)[-1]
 
 
@@ -122,14 +122,14 @@ _PART_FILE = re.compile(r"/date=[^/]+/[^./][^/]*\.parquet$")
 
 
 def list_parts(lake_dir: LakeDir, table_name: str, *,
-               run_id: str | None = None) -> list[Path] | list[str]:
+               run_id: str | None = None) -> list[Path] | list[storage.Location]:
     """Visible parts of a table (temp files excluded), optionally only one run's, sorted
-    (Paths in a local lake, s3:// URIs in a lake on S3)."""
+    (Paths in a local lake; in a lake on S3, Locations: an s3:// URL and how to reach it)."""
     _schema(table_name)
     if storage.is_remote(lake_dir):
-        found = [uri for uri in storage.location(lake_dir).list_files(table_name)
-                 if _PART_FILE.search(uri)]
-        return [uri for uri in found if run_id is None or _belongs_to_run(uri, run_id)]
+        where = storage.location(lake_dir)
+        return [storage.Location(uri, where.s3) for uri in where.list_files(table_name)
+                if _PART_FILE.search(uri) and (run_id is None or _belongs_to_run(uri, run_id))]
     parts = (
         p
         for p in (Path(lake_dir) / table_name).glob("date=*/*.parquet")
@@ -140,15 +140,14 @@ def list_parts(lake_dir: LakeDir, table_name: str, *,
     return sorted(parts)
 
 
-def read_parts(paths: Iterable[Path | str], table_name: str,
-               s3: storage.S3Options | None = None) -> pa.Table:
-    """Concatenate parts into one table with the contract schema (hive columns not added).
-    s3:// parts are read with pyarrow's S3 filesystem configured by `s3`."""
+def read_parts(paths: Iterable[Path | storage.Location], table_name: str) -> pa.Table:
+    """Concatenate parts into one table with the contract schema (hive columns not added);
+    parts on S3 (Locations, as list_parts gives them) through pyarrow's S3 filesystem."""
     schema = _schema(table_name)
     tables = []
     for path in paths:
         if storage.is_remote(path):
-            where = storage.location(path, s3)
+            where = storage.location(path)
             with where.fs.open_input_file(where.fs_path()) as source:
                 table = pq.ParquetFile(source).read()
         else:

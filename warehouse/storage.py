@@ -77,6 +77,9 @@ class Location:
     url: str
     s3: S3Options | None = None
 
+    def __str__(self) -> str:
+        return self.url
+
     @property
     def is_s3(self) -> bool:
         return self.url.startswith(S3_SCHEME)
