@@ -26,6 +26,12 @@ DataDir = Annotated[Path, typer.Option("--data-dir", help="Raw zone, lake and wa
                                        envvar="NEWSETL_DATA_DIR")]
 
 
+TaskRunnerOpt = Annotated[Optional[str], typer.Option(
+    "--task-runner", help="Where processing runs: threads, processes (all local cores, via a "
+                          "local Dask cluster) or dask://host:port (docs/SCALE.md). Default: "
+                          "NEWSETL_TASK_RUNNER, else threads.")]
+
+
 class Fmt(str, Enum):
     table = "table"
     csv = "csv"
@@ -47,16 +53,16 @@ def _fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def demo(data_dir: DataDir = Path("data"),
-         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+         task_runner: TaskRunnerOpt = None) -> None:
     """Run the whole pipeline offline on the bundled sample of real news (127.0.0.1 only)."""
     _quiet_prefect(verbose)
     _writable_or_fail(data_dir)
-    from flows.config import Settings
     from flows.demo import DEMO_QUERIES, demo_server, sample_sources
 
     with demo_server() as server:
-        settings = Settings(data_dir=data_dir, rewrite_base=server.base_url, backoff_s=0.05,
-                            retries=1)
+        settings = _settings(data_dir=data_dir, rewrite_base=server.base_url, backoff_s=0.05,
+                             retries=1, task_runner=task_runner)
         summary = _run_pipeline(str(sample_sources()), settings)
     _print_summary(summary)
     from warehouse import db
@@ -75,17 +81,32 @@ def demo(data_dir: DataDir = Path("data"),
 @app.command()
 def run(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")],
         data_dir: DataDir = Path("data"),
-        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> None:
+        verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+        task_runner: TaskRunnerOpt = None) -> None:
     """One run against real feeds: fetch, process, load."""
     _quiet_prefect(verbose)
-    from flows.config import Settings, SourcesError, load_sources
+    from flows.config import SourcesError, load_sources
     try:
         load_sources(sources)
     except SourcesError as exc:
         _fail(str(exc))
     _writable_or_fail(data_dir)
-    summary = _run_pipeline(str(sources), Settings(data_dir=data_dir))
+    summary = _run_pipeline(str(sources), _settings(data_dir=data_dir, task_runner=task_runner))
     _print_summary(summary)
+
+
+def _settings(task_runner: str | None = None, **fields):
+    """Settings from the environment and these fields; --task-runner only when given."""
+    from pydantic import ValidationError
+
+    from flows.config import Settings
+    if task_runner is not None:
+        fields["task_runner"] = task_runner
+    try:
+        return Settings(**fields)
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+                        for e in exc.errors()))
 
 
 def _writable_or_fail(data_dir: Path) -> None:

@@ -23,10 +23,6 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.config import Settings
 
-# Batches are seconds of CPU work each; the thread pool only needs a few of them in flight.
-THREADS = 4
-
-
 def scheduler_address(task_runner: str) -> str | None:
     """The tcp:// address of a `dask://host:port` (or `tcp://host:port`) runner, else None."""
     for scheme in ("dask://", "tcp://"):
@@ -43,7 +39,7 @@ def worker_count(settings: Settings) -> int:
 def task_runner(settings: Settings) -> TaskRunner:
     """A fresh, not yet started task runner for the `process` flow."""
     if settings.task_runner == "threads":
-        return ThreadPoolTaskRunner(max_workers=THREADS)
+        return ThreadPoolTaskRunner()  # Prefect's default, as before this setting existed
     from prefect_dask import DaskTaskRunner  # imports dask.distributed: only when asked for
 
     address = scheduler_address(settings.task_runner)

@@ -4,6 +4,8 @@ specific columns are left out of the comparison, and why)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from flows.config import Settings
@@ -55,9 +57,24 @@ def _run(runner: str, sources, server, data_dir):
 def test_processes_and_threads_build_the_same_warehouse(prefect_harness, sources, server,
                                                         tmp_path):
     on_threads = _run("threads", sources, server, tmp_path / "threads")
+    started = datetime.now(timezone.utc)
     on_processes = _run("processes", sources, server, tmp_path / "processes")
+    # The Dask workers ran the batches as Prefect task runs, reported to the flow's API.
+    states = _batch_states_since(started)
+    assert len(states) == -(-on_processes.ingest.pages_ok // 3) and set(states) == {"COMPLETED"}
     assert on_processes.process == on_threads.process
     assert on_threads.process.articles >= 6 and on_threads.load.problems == []
     threads_sums = table_checksums(tmp_path / "threads" / "news.duckdb")
     assert threads_sums["events"][0] > 0 and threads_sums["mentions"][0] > 0
     assert table_checksums(tmp_path / "processes" / "news.duckdb") == threads_sums
+
+
+def _batch_states_since(started: datetime) -> list[str]:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (TaskRunFilter, TaskRunFilterName,
+                                                TaskRunFilterStartTime)
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(task_run_filter=TaskRunFilter(
+            name=TaskRunFilterName(like_="process_batch"),
+            start_time=TaskRunFilterStartTime(after_=started)))
+    return [run.state.type.value for run in runs]
