@@ -128,7 +128,16 @@ def run_flow(docs: list[tuple[str, bytes]], batch_size: int, data_dir: Path, run
 
 def compare_runners(docs: list[tuple[str, bytes]], batch_size: int, runner: str,
                     workers: int | None, repeat: int) -> dict:
-    """`threads` against `runner`, `repeat` times, alternating which runs first."""
+    """`threads` against `runner`, `repeat` times, alternating which runs first.
+
+    Before timing: Prefect's local API is started and this process loads the models, so the
+    threads runs never pay for them (a `newsetl serve` process keeps them too), while every
+    `processes` run pays for its cluster start and its workers' model loads: conservative."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.hello()  # starts Prefect's ephemeral API server, once
+    annotate_texts(["Warm-up: load the spaCy model before timing."])
     rounds = []
     for rep in range(repeat):
         order = ["threads", runner] if rep % 2 == 0 else [runner, "threads"]

@@ -8,6 +8,7 @@ import json
 import os
 
 import pytest
+from pyarrow.fs import S3FileSystem
 
 from flows.config import DataPaths, Settings
 from flows.demo import sample_dir
@@ -18,7 +19,6 @@ from warehouse import lake
 from warehouse.raw import RawBlobMissing, RawStore
 from warehouse.storage import Location
 
-boto3 = pytest.importorskip("boto3")
 moto_server = pytest.importorskip("moto.server")
 
 RUN_ID = "20220714T050000Z-s3test"
@@ -32,8 +32,9 @@ def s3_endpoint():
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test",
-                 aws_secret_access_key="test", region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    S3FileSystem(endpoint_override=f"{host}:{port}", scheme="http", access_key="test",
+                 secret_key="test", region="us-east-1",
+                 allow_bucket_creation=True).create_dir(BUCKET)
     yield endpoint
     server.stop()
 
