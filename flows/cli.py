@@ -144,7 +144,7 @@ def load(run_id: Annotated[str, typer.Argument(help="The run whose lake parts to
     from flows.load import load_into_warehouse
     from flows.runs import utcnow
     from warehouse import db, lake
-    paths = DataPaths(data_dir)
+    paths = DataPaths.of(_settings(data_dir=data_dir))  # the lake may be on S3 (NEWSETL_LAKE_URL)
     if not any(lake.list_parts(paths.lake, t, run_id=run_id) for t in ("articles", "fetch_log", "quarantine")):
         _fail(f"no lake parts of run {run_id!r} under {paths.lake}")
     _writable_or_fail(data_dir)

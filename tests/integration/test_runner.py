@@ -32,3 +32,16 @@ def test_a_scheduler_address_connects_to_it():
     assert isinstance(made, DaskTaskRunner) and made.address == "tcp://10.1.2.3:8786"
     assert runner.scheduler_address("tcp://h:1") == "tcp://h:1"
     assert runner.scheduler_address("processes") is None
+
+
+def test_cli_refuses_a_bad_task_runner_with_a_message(tmp_path):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    sources = tmp_path / "sources.toml"
+    sources.write_text('[[sources]]\nid = "a"\nname = "A"\nurl = "https://example.invalid/f"\n')
+    result = CliRunner().invoke(app, ["run", "--sources", str(sources), "--data-dir",
+                                      str(tmp_path), "--task-runner", "ray://x:1"])
+    assert result.exit_code == 1
+    assert "task_runner" in result.output and "dask://host:port" in result.output
+    assert not (tmp_path / "news.duckdb").exists()
