@@ -147,6 +147,12 @@ def compare_runners(docs: list[tuple[str, bytes]], batch_size: int, runner: str,
                 got[name] = run_flow(docs, batch_size, Path(tmp), name, workers)
             print(json.dumps(got[name]), file=sys.stderr)
         got["ratio"] = round(got[runner]["articles_per_s"] / got["threads"]["articles_per_s"], 3)
+        # On a shared box the two sides get different shares of the cores, so also: the ratio
+        # if each process had a core to itself (threads: its CPU time on one core; workers:
+        # their CPU time, start-up and model loads included, spread over `workers` cores).
+        n = workers or os.cpu_count() or 1
+        got["cpu_ratio"] = round(got["threads"]["process_cpu_s"]
+                                 / (got[runner]["process_cpu_s"] / n), 3)
         rounds.append(got)
     median = statistics.median
     return {
@@ -156,6 +162,8 @@ def compare_runners(docs: list[tuple[str, bytes]], batch_size: int, runner: str,
         "runner_articles_per_s": median(r[runner]["articles_per_s"] for r in rounds),
         "ratio_median": median(r["ratio"] for r in rounds),
         "ratios": [r["ratio"] for r in rounds],
+        "cpu_ratio_median": median(r["cpu_ratio"] for r in rounds),
+        "cpu_ratios": [r["cpu_ratio"] for r in rounds],
         "threads_process_cpu_s": median(r["threads"]["process_cpu_s"] for r in rounds),
         "runner_process_cpu_s": median(r[runner]["process_cpu_s"] for r in rounds),
         "threads_process_wall_s": median(r["threads"]["process_wall_s"] for r in rounds),

@@ -20,6 +20,7 @@ def test_processes_is_a_local_cluster_of_single_threaded_workers():
     kwargs = made.cluster_kwargs
     assert (kwargs["n_workers"], kwargs["threads_per_worker"], kwargs["processes"]) == (3, 1, True)
     assert kwargs["dashboard_address"] is None and kwargs["host"] == "127.0.0.1"
+    assert kwargs["config"]["distributed.worker.profile.enabled"] is False
 
 
 def test_default_worker_count_is_one_per_core(monkeypatch):
