@@ -2,29 +2,32 @@
 
 The corpus repeats the bundled sample pages (flows/sample) until it has N articles; each copy
 gets its own host name (in its URL and inside its HTML: canonical links, og:url, JSON-LD) so it
-is a distinct article all the way into the warehouse. Prefect is not involved: this measures the stage code the tasks run
-(flows.process.process_to_lake, flows.load.load_into_warehouse), in batches as the flow does.
+is a distinct article all the way into the warehouse. By default Prefect is not involved: this
+measures the stage code the tasks run (flows.process.process_to_lake,
+flows.load.load_into_warehouse), in batches as the flow does. Run it as a module
+(`python -m bench.pipeline`): as a script, bench/warehouse.py would shadow the package.
 
-    python bench/pipeline.py [--articles 2000] [--batch-size 200]
+    python -m bench.pipeline [--articles 2000] [--batch-size 200]
 
 Prints a table, then one JSON line: articles, articles_per_s, reference_articles_per_s,
 cpu-based rates, and peak_rss_mib. Product goal: 1M articles/day on 2 cores (>= 12 articles/s).
 
-    python bench/pipeline.py --task-runner processes [--articles 1500] [--batch-size 100] [--repeat 3]
+    python -m bench.pipeline --task-runner processes [--articles 1500] [--batch-size 50] [--repeat 3]
 
 compares task runners instead: the Prefect `process` flow (flows.process.run_process, on
 Prefect's ephemeral local API) on `threads` and on the runner named, over the same corpus,
-alternating which goes first, each followed by the load. Each side's time includes what a run
-pays: for `processes` the Dask cluster start and the models loading in each worker, for
-`threads` the models loading once. CPU seconds count the worker processes too (reaped children).
-The JSON line gives the median articles/s of each and the median of the same-repetition ratios.
+alternating which goes first, each followed by the load. `processes` pays in every run for its
+Dask cluster start and its workers' model loads; `threads` finds the models already loaded in
+this process (as a long-lived `newsetl serve` would). CPU seconds count the worker processes
+too (reaped children). The JSON line gives the median articles/s of each, the median of the
+same-repetition wall ratios, and a CPU ratio (the speed-up if each side had its cores alone).
 """
 
 from __future__ import annotations
 
 import os as _os
 
-# Before Prefect is imported: nothing leaves 127.0.0.1, short logs, its own temporary home.
+# Before Prefect is imported: nothing leaves 127.0.0.1, and short logs.
 _os.environ.setdefault("DO_NOT_TRACK", "1")
 _os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 _os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
