@@ -29,6 +29,10 @@ DataDir = Annotated[Path, typer.Option("--data-dir", help="Raw zone, lake and wa
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")]
+TaskRunnerOpt = Annotated[Optional[str], typer.Option(
+    "--task-runner", help="Where processing runs: threads, processes (all local cores, via a "
+                          "local Dask cluster) or dask://host:port (docs/SCALE.md). Default: "
+                          "NEWSETL_TASK_RUNNER, else threads.")]
 
 
 class Fmt(str, Enum):
@@ -53,16 +57,15 @@ def _fail(message: str, code: int = 1) -> None:
 @app.command()
 def demo(data_dir: DataDir = Path("data"),
          verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-         quiet: Quiet = False) -> None:
+         quiet: Quiet = False, task_runner: TaskRunnerOpt = None) -> None:
     """Run the whole pipeline offline on the bundled sample of real news (127.0.0.1 only)."""
     _quiet_prefect(verbose)
     _writable_or_fail(data_dir)
-    from flows.config import Settings
     from flows.demo import DEMO_QUERIES, demo_server, sample_sources
 
     with demo_server() as server:
-        settings = Settings(data_dir=data_dir, rewrite_base=server.base_url, backoff_s=0.05,
-                            retries=1)
+        settings = _settings(data_dir=data_dir, rewrite_base=server.base_url, backoff_s=0.05,
+                             retries=1, task_runner=task_runner)
         summary = _run_pipeline(str(sample_sources()), settings, quiet)
     _print_summary(summary)
     from warehouse import db
@@ -82,17 +85,31 @@ def demo(data_dir: DataDir = Path("data"),
 def run(sources: Annotated[Path, typer.Option("--sources", help="sources.toml")],
         data_dir: DataDir = Path("data"),
         verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
-        quiet: Quiet = False) -> None:
+        quiet: Quiet = False, task_runner: TaskRunnerOpt = None) -> None:
     """One run against real feeds: fetch, process, load."""
     _quiet_prefect(verbose)
-    from flows.config import Settings, SourcesError, load_sources
+    from flows.config import SourcesError, load_sources
     try:
         load_sources(sources)
     except SourcesError as exc:
         _fail(str(exc))
     _writable_or_fail(data_dir)
-    summary = _run_pipeline(str(sources), Settings(data_dir=data_dir), quiet)
+    summary = _run_pipeline(str(sources), _settings(data_dir=data_dir, task_runner=task_runner), quiet)
     _print_summary(summary)
+
+
+def _settings(task_runner: str | None = None, **fields):
+    """Settings from the environment and these fields; --task-runner only when given."""
+    from pydantic import ValidationError
+
+    from flows.config import Settings
+    if task_runner is not None:
+        fields["task_runner"] = task_runner
+    try:
+        return Settings(**fields)
+    except ValidationError as exc:
+        _fail("; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+                        for e in exc.errors()))
 
 
 def _writable_or_fail(data_dir: Path) -> None:
@@ -142,7 +159,7 @@ def load(run_id: Annotated[str, typer.Argument(help="The run whose lake parts to
     from flows.load import load_into_warehouse
     from flows.runs import utcnow
     from warehouse import db, lake
-    paths = DataPaths(data_dir)
+    paths = DataPaths.of(_settings(data_dir=data_dir))  # the lake may be on S3 (NEWSETL_LAKE_URL)
     if not any(lake.list_parts(paths.lake, t, run_id=run_id) for t in ("articles", "fetch_log", "quarantine")):
         _fail(f"no lake parts of run {run_id!r} under {paths.lake}")
     _writable_or_fail(data_dir)

@@ -9,10 +9,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from warehouse.storage import Location, S3Options
+
 SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+TASK_RUNNERS = ("threads", "processes")  # or dask://host:port (tcp://host:port also taken)
 
 
 class Settings(BaseSettings):
@@ -61,6 +64,56 @@ class Settings(BaseSettings):
     force: bool = Field(False, description="Fetch every source now, even one polled less than "
                                            "poll_minutes ago.")
     batch_size: int = Field(200, description="Articles per processing task.")
+    task_runner: str = Field(
+        "threads", description="Where processing batches run: `threads` (in this process), "
+                               "`processes` (a local Dask cluster, one worker process per core) "
+                               "or `dask://host:port` (an existing Dask scheduler; see "
+                               "docs/SCALE.md).")
+    workers: int | None = Field(
+        None, ge=1, description="Worker processes of the `processes` runner (default: one per "
+                                "core).")
+    lake_url: str | None = Field(
+        None, description="The Parquet lake: a local folder or s3://bucket/prefix (default "
+                          "<data_dir>/lake).")
+    raw_url: str | None = Field(
+        None, description="The raw zone: a local folder or s3://bucket/prefix (default "
+                          "<data_dir>/raw). Put it on S3 when Dask workers run on other "
+                          "machines: they read the raw bytes themselves.")
+    s3_endpoint: str | None = Field(
+        None, description="Endpoint of an S3-compatible store, e.g. http://minio:9000 "
+                          "(default: AWS).")
+    s3_access_key_id: str | None = Field(None, description="S3 access key id (default: the "
+                                                           "AWS SDK's own lookup).")
+    s3_secret_access_key: SecretStr | None = Field(None, description="S3 secret access key.")
+    s3_region: str | None = Field(None, description="S3 region, e.g. us-east-1.")
+
+    @field_validator("task_runner")
+    @classmethod
+    def _runner(cls, value: str) -> str:
+        value = value.strip()
+        if value in TASK_RUNNERS:
+            return value
+        if re.fullmatch(r"(dask|tcp)://[A-Za-z0-9_.\-\[\]:]+:\d{1,5}", value):
+            return value
+        raise ValueError("must be threads, processes or dask://host:port")
+
+    @field_validator("lake_url", "raw_url")
+    @classmethod
+    def _location(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if "://" in value and not re.fullmatch(r"s3://[a-z0-9][a-z0-9.\-]{1,62}(/.*)?", value):
+            raise ValueError("must be a local path or s3://bucket/prefix")
+        return value.rstrip("/")
+
+    @property
+    def s3(self) -> S3Options:
+        """How to reach the object store of s3:// lake and raw URLs."""
+        secret = self.s3_secret_access_key
+        return S3Options(endpoint=self.s3_endpoint, access_key_id=self.s3_access_key_id,
+                         secret_access_key=secret.get_secret_value() if secret else None,
+                         region=self.s3_region)
     rewrite_base: str | None = Field(
         None, description="Fetch every URL through this base as <base>/<scheme>/<host>/<path>?<query> "
                           "(used by the offline demo and tests; never set in production). "
@@ -180,13 +233,30 @@ def load_sources(path: Path) -> list[Source]:
 
 
 class DataPaths:
-    """Where things live under one data dir (DESIGN.md, 'Files on disk')."""
+    """Where things live under one data dir (DESIGN.md, 'Files on disk'). The raw zone and the
+    lake may be elsewhere: `raw` and `lake` are then s3:// Locations (warehouse.storage), which
+    warehouse.lake and warehouse.raw take as they take folders."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, *, lake: Path | Location | None = None,
+                 raw: Path | Location | None = None):
         self.root = Path(data_dir)
-        self.raw = self.root / "raw"
-        self.lake = self.root / "lake"
+        self.raw = self.root / "raw" if raw is None else raw
+        self.lake = self.root / "lake" if lake is None else lake
         self.db = self.root / "news.duckdb"
+
+    @classmethod
+    def of(cls, settings: "Settings") -> "DataPaths":
+        """The paths a run uses: the data dir, with the lake and raw zone of the settings."""
+        def where(url: str | None) -> Path | Location | None:
+            if url is None:
+                return None
+            return Location(url, settings.s3) if url.startswith("s3://") else Path(url)
+        return cls(settings.data_dir, lake=where(settings.lake_url), raw=where(settings.raw_url))
+
+    @property
+    def s3(self) -> S3Options | None:
+        """The object-store options of the lake, when it is on S3 (for DuckDB's reads)."""
+        return self.lake.s3 if isinstance(self.lake, Location) else None
 
     def work(self, run_id: str) -> Path:
         """Per-run hand-over files between flows (small JSON lines: ids, paths, hashes)."""

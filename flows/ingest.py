@@ -213,7 +213,7 @@ def fetch_sources(run_id: str, sources: list[Source], settings: Settings, *,
     """GET every feed that is due (conditional when we have validators); bytes to the raw zone.
 
     Returns one small record per source for parse_sources (no bodies: raw hashes)."""
-    paths = DataPaths(settings.data_dir)
+    paths = DataPaths.of(settings)
     store = RawStore(paths.raw)
     state = previous_feed_state(paths, log)
     now = utcnow()
@@ -288,7 +288,7 @@ def parse_sources(run_id: str, plans: list[dict], sources: list[Source], setting
                   log: logging.Logger = module_log) -> dict:
     """Decode and parse the fetched feeds; write fetch_log, feed_state, sources, feed_items and
     quarantine rows; return the page work file and counts."""
-    paths = DataPaths(settings.data_dir)
+    paths = DataPaths.of(settings)
     store = RawStore(paths.raw)
     by_id = {s.id: s for s in sources}
     now = utcnow()
@@ -416,7 +416,7 @@ def _page_jobs(paths: DataPaths, candidates: list, seen_items: dict[str, str | N
 def fetch_page_jobs(run_id: str, jobs_file: str, settings: Settings, *,
                     log: logging.Logger = module_log) -> str:
     """GET every linked page concurrently; returns the path of the fetched-pages work file."""
-    paths = DataPaths(settings.data_dir)
+    paths = DataPaths.of(settings)
     store = RawStore(paths.raw)
     jobs = read_jsonl(Path(jobs_file))
     records, bad = [], []
@@ -447,7 +447,7 @@ def fetch_page_jobs(run_id: str, jobs_file: str, settings: Settings, *,
 
 def summarize(run_id: str, settings: Settings, sources: list[Source], parsed: dict,
               pages_file: str) -> IngestSummary:
-    paths = DataPaths(settings.data_dir)
+    paths = DataPaths.of(settings)
     quarantined = lake.read_parts(lake.list_parts(paths.lake, "quarantine", run_id=run_id),
                                   "quarantine").num_rows
     return IngestSummary(

@@ -75,7 +75,7 @@ def load_run(run_id: str, settings: Settings, started_at: datetime, counts: dict
              kind: str = "pipeline", replace_pages_file: str | None = None,
              scope: str | None = None) -> LoadSummary:
     """Merge the run's parts, rebuild models and the search index, record the run."""
-    summary = load_into_warehouse(run_id, DataPaths(settings.data_dir), started_at, counts,
+    summary = load_into_warehouse(run_id, DataPaths.of(settings), started_at, counts,
                                   kind=kind, replace=replaced_pages(replace_pages_file),
                                   scope=scope)
     logger = get_run_logger()

@@ -11,7 +11,7 @@ from flows.artifacts import publish_run_artifacts
 from flows.config import Settings, load_sources
 from flows.ingest import IngestSummary, ingest
 from flows.load import LoadSummary, load
-from flows.process import ProcessSummary, process
+from flows.process import ProcessSummary, run_process
 from flows.runs import new_run_id, utcnow
 from flows.stories import assign_stories
 
@@ -33,7 +33,7 @@ def pipeline(sources_file: str, settings: Settings | None = None,
     run_id = run_id or new_run_id()
     started = utcnow()
     ing = ingest(run_id, sources, settings)
-    proc = process(run_id, ing.pages_file, settings)
+    proc = run_process(run_id, ing.pages_file, settings)  # on settings.task_runner
     counts = {"feeds": ing.feeds, "feed_items": ing.feed_items, "pages_fetched": ing.pages_ok}
     progress.advance("load", 0, total=1)
     ld = load(run_id, settings, started, counts)

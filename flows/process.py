@@ -3,9 +3,17 @@
 Works in batches (a task per few hundred pages, never per article). Reads raw bytes from the
 raw zone and writes Parquet parts to the lake itself; only paths and counts cross task
 boundaries. `process` can rerun from the raw zone without fetching anything.
+
+The batches run where `Settings.task_runner` says (flows.runner: threads, a local Dask cluster,
+or Dask workers on other machines). So that a worker anywhere can read its batch, the run's page
+list is put into the raw zone as a blob (content-addressed like the pages) and a batch is the
+descriptor (list hash, start, stop): a few dozen bytes, and nothing for Prefect to hash
+(NO_CACHE). Workers read the raw bytes and write their lake parts themselves; the spaCy model
+and the gazetteers load once per worker process (cached in transforms), not once per batch.
 """
 
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +21,7 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows import progress
+from flows import progress, runner
 from flows.config import DataPaths, Settings
 from flows.ingest import quarantine
 from flows.runs import read_jsonl, run_date
@@ -164,12 +172,19 @@ def process_to_lake(run_id: str, jobs: list[dict], paths: DataPaths, part: str) 
     return {name: len(rows) for name, rows in tables.items()}
 
 
+def page_jobs(store: RawStore, pages_blob: str) -> list[dict]:
+    """The page list a run put into the raw zone (JSON lines, as in its work file)."""
+    return [json.loads(line) for line in store.get(pages_blob).decode("utf-8").splitlines()
+            if line.strip()]
+
+
 @task(cache_policy=NO_CACHE)
-def process_batch(run_id: str, pages_file: str, start: int, stop: int,
+def process_batch(run_id: str, pages_blob: str, start: int, stop: int,
                   settings: Settings) -> dict[str, int]:
-    """Process pages[start:stop] of the work file (a batch descriptor, not the pages)."""
-    jobs = read_jsonl(Path(pages_file))[start:stop]
-    return process_to_lake(run_id, jobs, DataPaths(settings.data_dir), f"process-{start:07d}")
+    """Process pages[start:stop] of the run's page list (a batch descriptor, not the pages)."""
+    paths = DataPaths.of(settings)
+    jobs = page_jobs(RawStore(paths.raw), pages_blob)[start:stop]
+    return process_to_lake(run_id, jobs, paths, f"process-{start:07d}")
 
 
 @flow(name="process")
@@ -177,8 +192,9 @@ def process(run_id: str, pages_file: str, settings: Settings) -> ProcessSummary:
     """Extract, clean and annotate every fetched page of a run, in batches."""
     logger = get_run_logger()
     total = len(read_jsonl(Path(pages_file)))
+    pages_blob = RawStore(DataPaths.of(settings).raw).put(Path(pages_file).read_bytes())
     size = max(1, settings.batch_size)
-    futures = [process_batch.submit(run_id, pages_file, start, min(start + size, total), settings)
+    futures = [process_batch.submit(run_id, pages_blob, start, min(start + size, total), settings)
                for start in range(0, total, size)]
     counts: dict[str, int] = {}
     progress.advance("pages processed", 0, total=total)
@@ -190,3 +206,10 @@ def process(run_id: str, pages_file: str, settings: Settings) -> ProcessSummary:
     return ProcessSummary(run_id=run_id, articles=counts.get("articles", 0),
                           mentions=counts.get("mentions", 0), entities=counts.get("entities", 0),
                           events=counts.get("events", 0), quarantined=counts.get("quarantine", 0))
+
+
+def run_process(run_id: str, pages_file: str, settings: Settings) -> ProcessSummary:
+    """The process flow on the task runner `settings.task_runner` names (flows.runner)."""
+    with runner.api_for_workers(settings):
+        return process.with_options(task_runner=runner.task_runner(settings))(
+            run_id, pages_file, settings)

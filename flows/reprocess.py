@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger
 
 from flows.config import DataPaths, Settings
 from flows.load import LoadSummary, load, load_into_warehouse, replaced_pages
-from flows.process import ProcessSummary, process, process_to_lake
+from flows.process import ProcessSummary, process_to_lake, run_process
 from flows.runs import new_run_id, read_jsonl, utcnow, write_jsonl
 from warehouse.raw import RawStore
 
@@ -87,7 +87,7 @@ def _counts(selection: PageSelection) -> dict[str, int]:
 def reprocess_pages(settings: Settings, since: date | None = None, until: date | None = None,
                     run_id: str | None = None) -> ReprocessSummary:
     """The whole reprocess without Prefect (tests, benchmarks): what the flow below does."""
-    paths = DataPaths(settings.data_dir)
+    paths = DataPaths.of(settings)
     run_id = run_id or new_run_id()
     started = utcnow()
     selection = select_pages(paths, since, until)
@@ -114,7 +114,7 @@ def reprocess(settings: Settings, since: date | None = None, until: date | None 
     """Process again, from the raw zone, the pages fetched between `since` and `until` (UTC
     days, inclusive; both None: everything), replacing the rows derived from them."""
     logger = get_run_logger()
-    paths = DataPaths(settings.data_dir)
+    paths = DataPaths.of(settings)
     run_id = run_id or new_run_id()
     started = utcnow()
     selection = select_pages(paths, since, until)
@@ -124,7 +124,7 @@ def reprocess(settings: Settings, since: date | None = None, until: date | None 
     pages_file = str(write_jsonl(paths.work(run_id) / WORK_FILE, selection.jobs))
     logger.info("reprocessing %d page(s) (%s) as run %s", len(selection.jobs), selection.scope,
                 run_id)
-    proc = process(run_id, pages_file, settings)
+    proc = run_process(run_id, pages_file, settings)
     ld = load(run_id, settings, started, _counts(selection), kind="reprocess",
               replace_pages_file=pages_file, scope=selection.scope)
     return ReprocessSummary(run_id=run_id, scope=selection.scope, pages=len(selection.jobs),

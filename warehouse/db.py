@@ -21,11 +21,12 @@ from pathlib import Path
 
 import duckdb
 import duckdb_extension_fts
+import duckdb_extension_httpfs
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from warehouse import models, search as search_index
-from warehouse.lake import read_parts
+from warehouse import models, search as search_index, storage
+from warehouse.lake import part_name, read_parts
 from warehouse.models import MODELS, build_models, check_tables  # noqa: F401 - re-exported
 from warehouse.schemas import ARTICLE_CHILDREN, KEYS, SCHEMAS
 from warehouse.search import SearchIndexMissing
@@ -59,15 +60,36 @@ def _step(name: str) -> None:
         STEP_HOOK(name)
 
 
-def fts_extension_path() -> Path:
-    """The fts extension shipped in the pinned duckdb-extension-fts wheel (loaded offline)."""
-    root = Path(duckdb_extension_fts.__file__).parent / "extensions"
-    path = root / f"v{duckdb.__version__}" / "fts.duckdb_extension"
+def _extension_path(package, name: str) -> Path:
+    root = Path(package.__file__).parent / "extensions"
+    path = root / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} not found: duckdb-extension-fts must match duckdb {duckdb.__version__}"
+            f"{path} not found: duckdb-extension-{name} must match duckdb {duckdb.__version__}"
         )
     return path
+
+
+def fts_extension_path() -> Path:
+    """The fts extension shipped in the pinned duckdb-extension-fts wheel (loaded offline)."""
+    return _extension_path(duckdb_extension_fts, "fts")
+
+
+def httpfs_extension_path() -> Path:
+    """The httpfs extension (S3 reads) from the pinned duckdb-extension-httpfs wheel."""
+    return _extension_path(duckdb_extension_httpfs, "httpfs")
+
+
+def enable_s3(con: duckdb.DuckDBPyConnection, options: storage.S3Options) -> None:
+    """Let `con` read s3:// URLs of the store `options` describes (httpfs, loaded offline)."""
+    con.execute(f"LOAD '{httpfs_extension_path()}'")
+    run_script(con, load_sql("_s3_secret"), {
+        "key_id": options.access_key_id or "", "secret": options.secret_access_key or "",
+        "region": options.region or "us-east-1",
+        "endpoint": options.host or "s3.amazonaws.com",
+        # A custom endpoint (MinIO, Ceph, moto) serves buckets as paths, AWS as host names.
+        "url_style": "path" if options.endpoint else "vhost",
+        "use_ssl": options.scheme == "https"})
 
 
 def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
@@ -287,11 +309,31 @@ class Replace:
 def _part_groups(parts: Mapping[str, Sequence[Path]]) -> list[tuple[str, dict[str, list[Path]]]]:
     """Parts grouped by file name (one process batch writes one part per table, all named
     alike), in name order: a later batch's version of an article wins, children included."""
-    groups: dict[str, dict[str, list[Path]]] = defaultdict(lambda: defaultdict(list))
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for table_name, paths in parts.items():
         for path in paths:
-            groups[Path(path).name][table_name].append(Path(path))
+            remote = storage.is_remote(path)
+            groups[part_name(path)][table_name].append(path if remote else Path(path))
     return [(name, dict(groups[name])) for name in sorted(groups)]
+
+
+def read_lake_parts(con: duckdb.DuckDBPyConnection, paths: Sequence[Path | storage.Location],
+                    table_name: str) -> pa.Table:
+    """Parts as one table with the contract schema: local files through pyarrow, s3:// ones
+    through DuckDB's httpfs (the connection must have had enable_s3)."""
+    remote = [str(p) for p in paths if storage.is_remote(p)]
+    if not remote:
+        return read_parts(paths, table_name)
+    if len(remote) != len(paths):
+        raise ValueError(f"{table_name}: parts both local and on object storage: {paths}")
+    data = con.execute(load_sql("_read_parts"), {"files": remote}).fetch_arrow_table()
+    schema = SCHEMAS[table_name]
+    if data.column_names != schema.names:
+        raise ValueError(f"{table_name}: parts {remote} have columns {data.column_names}, "
+                         f"want {schema.names}")
+    # DuckDB's Arrow export names list items differently and marks every column nullable;
+    # the values are those of the file, cast back to the contract's types.
+    return data.cast(schema)
 
 
 def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Sequence[str]) -> None:
@@ -338,7 +380,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
     for table_name in SCHEMAS:  # dependency order: articles before their children
         if table_name not in group:
             continue
-        data = read_parts(group[table_name], table_name)
+        data = read_lake_parts(con, group[table_name], table_name)
         _check_table(table_name, data)
         merged = 0
         if table_name == "articles":

@@ -1,5 +1,9 @@
 """The Parquet lake: `<lake_dir>/<table>/date=YYYY-MM-DD/<part>.parquet`, hive-partitioned, zstd.
 
+The lake is a local folder or an `s3://bucket/prefix` on S3-compatible object storage
+(warehouse.storage.Location: every function here takes either). On S3 a part is buffered and
+sent as one upload, which becomes visible only when complete.
+
 Parts are named `<run_id>.parquet` or `<run_id>-<suffix>.parquet` so a load can pick one run's
 output. Writes go to a dot-named temp file in the same folder and are renamed into place, so a
 crash never leaves a half-written part that readers (DuckDB, pyarrow globbing *.parquet) see.
@@ -24,6 +28,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from warehouse import storage
 from warehouse.schemas import SCHEMAS
 
 log = logging.getLogger(__name__)
@@ -55,19 +60,27 @@ def _check_schema(table_name: str, schema: pa.Schema) -> None:
         raise LakeSchemaError(f"{table_name}: schema differs from warehouse.schemas: " + "; ".join(diff))
 
 
-def part_path(lake_dir: Path, table_name: str, *, date: str, part: str) -> Path:
-    """Where a part lives; validates the date (YYYY-MM-DD) and the part name."""
+LakeDir = Path | str | storage.Location  # a local folder, or an s3:// location
+
+
+def part_path(lake_dir: LakeDir, table_name: str, *, date: str, part: str) -> Path | str:
+    """Where a part lives (a Path, or an s3:// URI); validates the date and the part name."""
     dt.date.fromisoformat(date)  # raises ValueError on anything but a real YYYY-MM-DD date
     if len(date) != 10:
         raise ValueError(f"date must be YYYY-MM-DD, got {date!r}")
     if not _PART_NAME.match(part) or part.endswith(".parquet"):
         raise ValueError(f"bad part name {part!r}: letters, digits, '_', '-', '.', no leading dot, no suffix")
+    if storage.is_remote(lake_dir):
+        return storage.location(lake_dir).uri(table_name, f"date={date}", f"{part}.parquet")
     return Path(lake_dir) / table_name / f"date={date}" / f"{part}.parquet"
 
 
-def write_part(lake_dir: Path, table_name: str, table: pa.Table, *, date: str, part: str) -> Path:
+def write_part(lake_dir: LakeDir, table_name: str, table: pa.Table, *, date: str,
+               part: str) -> Path | str:
     """Write one part atomically; writing the same (table, date, part) again replaces it."""
     _check_schema(table_name, table.schema)
+    if storage.is_remote(lake_dir):
+        return _upload_part(storage.location(lake_dir), table_name, table, date=date, part=part)
     target = part_path(lake_dir, table_name, date=date, part=part)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{part}.", suffix=".tmp", dir=target.parent)
@@ -84,13 +97,39 @@ def write_part(lake_dir: Path, table_name: str, table: pa.Table, *, date: str, p
     return target
 
 
-def _belongs_to_run(path: Path, run_id: str) -> bool:
-    return path.name == f"{run_id}.parquet" or path.name.startswith(f"{run_id}-")
+def _upload_part(lake: storage.Location, table_name: str, table: pa.Table, *, date: str,
+                 part: str) -> str:
+    """The S3 branch of write_part: the whole file in memory, then one upload."""
+    part_path(lake, table_name, date=date, part=part)  # validates date and part name
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    uri = lake.write_bytes(sink.getvalue(), table_name, f"date={date}", f"{part}.parquet")
+    log.debug("lake: wrote %s (%d rows)", uri, table.num_rows)
+    return uri
 
 
-def list_parts(lake_dir: Path, table_name: str, *, run_id: str | None = None) -> list[Path]:
-    """Visible parts of a table (temp files excluded), optionally only one run's, sorted."""
+def part_name(path: Path | str | storage.Location) -> str:
+    """The file name of a part (a Path, an s3:// URI or Location)."""
+    return str(path).rsplit("/", 1)[-1]
+
+
+def _belongs_to_run(path: Path | str, run_id: str) -> bool:
+    name = part_name(path)
+    return name == f"{run_id}.parquet" or name.startswith(f"{run_id}-")
+
+
+_PART_FILE = re.compile(r"/date=[^/]+/[^./][^/]*\.parquet$")
+
+
+def list_parts(lake_dir: LakeDir, table_name: str, *,
+               run_id: str | None = None) -> list[Path] | list[storage.Location]:
+    """Visible parts of a table (temp files excluded), optionally only one run's, sorted
+    (Paths in a local lake; in a lake on S3, Locations: an s3:// URL and how to reach it)."""
     _schema(table_name)
+    if storage.is_remote(lake_dir):
+        where = storage.location(lake_dir)
+        return [storage.Location(uri, where.s3) for uri in where.list_files(table_name)
+                if _PART_FILE.search(uri) and (run_id is None or _belongs_to_run(uri, run_id))]
     parts = (
         p
         for p in (Path(lake_dir) / table_name).glob("date=*/*.parquet")
@@ -101,12 +140,18 @@ def list_parts(lake_dir: Path, table_name: str, *, run_id: str | None = None) ->
     return sorted(parts)
 
 
-def read_parts(paths: Iterable[Path], table_name: str) -> pa.Table:
-    """Concatenate parts into one table with the contract schema (hive columns not added)."""
+def read_parts(paths: Iterable[Path | storage.Location], table_name: str) -> pa.Table:
+    """Concatenate parts into one table with the contract schema (hive columns not added);
+    parts on S3 (Locations, as list_parts gives them) through pyarrow's S3 filesystem."""
     schema = _schema(table_name)
     tables = []
     for path in paths:
-        table = pq.ParquetFile(path).read()
+        if storage.is_remote(path):
+            where = storage.location(path)
+            with where.fs.open_input_file(where.fs_path()) as source:
+                table = pq.ParquetFile(source).read()
+        else:
+            table = pq.ParquetFile(path).read()
         try:
             _check_schema(table_name, table.schema)
         except LakeSchemaError as exc:
@@ -121,9 +166,13 @@ def read_parts(paths: Iterable[Path], table_name: str) -> pa.Table:
 PARTITIONING = ds.partitioning(pa.schema([("date", pa.date32())]), flavor="hive")
 
 
-def dataset(lake_dir: Path, table_name: str) -> ds.Dataset:
+def dataset(lake_dir: LakeDir, table_name: str) -> ds.Dataset:
     """All parts of a table as one pyarrow dataset: the contract columns plus `date` (the
     partition), temp files ignored; what Polars, Spark or DuckDB see with hive partitioning."""
     schema = _schema(table_name).append(pa.field("date", pa.date32()))
+    if storage.is_remote(lake_dir):
+        where = storage.location(lake_dir)
+        return ds.dataset(where.fs_path(table_name), filesystem=where.fs, format="parquet",
+                          partitioning=PARTITIONING, schema=schema, exclude_invalid_files=False)
     return ds.dataset(Path(lake_dir) / table_name, format="parquet", partitioning=PARTITIONING,
                       schema=schema, exclude_invalid_files=False)

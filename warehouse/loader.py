@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from warehouse import db, lake
+from warehouse import db, lake, storage
 from warehouse.rows import to_table
 from warehouse.schemas import SCHEMAS
 
@@ -68,17 +68,20 @@ def run_row(facts: RunFacts, result: db.LoadResult, finished_at: datetime) -> di
     }
 
 
-def load_run(db_path: Path, lake_dir: Path, facts: RunFacts, *, replace: db.Replace | None = None,
+def load_run(db_path: Path, lake_dir: lake.LakeDir, facts: RunFacts, *, replace: db.Replace | None = None,
              lock_wait_s: float = 0.0, now: Callable[[], datetime] = _utcnow,
              reload: bool = False, memory_limit: str | None = LOAD_MEMORY_LIMIT) -> RunLoad:
     """Load every lake part of `facts.run_id`, record the run, test the run's rows.
 
     A run already recorded as completed is not loaded again (its rows are in, and its `runs`
-    row says what that load did) unless `reload`.
+    row says what that load did) unless `reload`. A lake on S3 (an s3:// Location) is read
+    through DuckDB's httpfs; the database file stays local.
     """
     parts = {t: lake.list_parts(lake_dir, t, run_id=facts.run_id) for t in SCHEMAS if t != "runs"}
     con = db.connect(db_path, wait_s=lock_wait_s, memory_limit=memory_limit)
     try:
+        if storage.is_remote(lake_dir):
+            db.enable_s3(con, storage.location(lake_dir).s3 or storage.S3Options())
         db.migrate(con)
         if not reload and db.run_completed(con, facts.run_id):
             return RunLoad(result=db.LoadResult(), problems=db.check_tables(con, run_id=facts.run_id),
