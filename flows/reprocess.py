@@ -20,6 +20,7 @@ from flows.config import DataPaths, Settings
 from flows.load import LoadSummary, load, load_into_warehouse, replaced_pages
 from flows.process import ProcessSummary, process_to_lake, run_process
 from flows.runs import new_run_id, read_jsonl, utcnow, write_jsonl
+from flows.stories import assign_stories, assign_stories_in_warehouse
 from warehouse.raw import RawStore
 
 WORK_FILE = "reprocess_pages.jsonl"  # not pages.jsonl: a reprocess run is not a fetch
@@ -101,6 +102,7 @@ def reprocess_pages(settings: Settings, since: date | None = None, until: date |
             totals[name] = totals.get(name, 0) + n
     summary = load_into_warehouse(run_id, paths, started, _counts(selection), kind="reprocess",
                                   replace=replaced_pages(str(pages_file)), scope=selection.scope)
+    assign_stories_in_warehouse(run_id, paths.db)  # as a pipeline run does after its load
     proc = ProcessSummary(run_id=run_id, articles=totals.get("articles", 0),
                           mentions=totals.get("mentions", 0), entities=totals.get("entities", 0),
                           events=totals.get("events", 0), quarantined=totals.get("quarantine", 0))
@@ -127,5 +129,6 @@ def reprocess(settings: Settings, since: date | None = None, until: date | None 
     proc = run_process(run_id, pages_file, settings)
     ld = load(run_id, settings, started, _counts(selection), kind="reprocess",
               replace_pages_file=pages_file, scope=selection.scope)
+    assign_stories(run_id, settings)  # as a pipeline run does after its load
     return ReprocessSummary(run_id=run_id, scope=selection.scope, pages=len(selection.jobs),
                             missing_raw=len(selection.missing_raw), process=proc, load=ld)

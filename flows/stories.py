@@ -98,7 +98,7 @@ def assign_stories_in_warehouse(run_id: str, db_path: Path, *, window_days: int 
 @task(cache_policy=NO_CACHE)
 def assign_stories(run_id: str, settings: Settings) -> StoriesSummary:
     """Fold duplicates and cluster the run's window of articles into stories."""
-    summary = assign_stories_in_warehouse(run_id, DataPaths(settings.data_dir).db)
+    summary = assign_stories_in_warehouse(run_id, DataPaths.of(settings).db)
     get_run_logger().info("stories: %d articles, %d duplicates, %d stories (%d multi-source), "
                           "%d changed", summary.articles, summary.duplicates, summary.stories,
                           summary.multi_source, summary.changed)

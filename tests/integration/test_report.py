@@ -126,20 +126,20 @@ def test_since_filters_by_publication_day(warehouse, tmp_path):
 
 
 def test_stories_section_with_and_without_a_stories_table(report, warehouse, tmp_path):
+    # The fixture's warehouse has the (empty) stories table of migration 007.
     assert "No stories yet" in report[1].xpath("string(//*[@data-empty='report_top_stories'])")
     out = tmp_path / "report.html"
+    missing = Path(shutil.copy(warehouse, tmp_path / "missing.duckdb"))
+    con = db.connect(missing)
+    con.execute("drop table stories")  # a warehouse from before migration 007
+    con.close()
+    write_report(missing, out)
+    assert _page(out).xpath("//*[@data-empty='report_top_stories']")  # missing table: same note
     warehouse = Path(shutil.copy(warehouse, tmp_path / "news.duckdb"))
 
     con = db.connect(warehouse)
-    con.execute("""create table stories (story_id varchar, headline varchar,
-        first_seen_at timestamptz, last_seen_at timestamptz, num_articles integer,
-        num_sources integer, top_entities varchar[])""")
-    con.close()
-    write_report(warehouse, out)
-    assert _page(out).xpath("//*[@data-empty='report_top_stories']")  # empty table: same note
-
-    con = db.connect(warehouse)
-    con.execute("""insert into stories values
+    con.execute("""insert into stories (story_id, headline, first_seen_at, last_seen_at,
+        num_articles, num_sources, top_entities) values
         ('s1', 'North Korea recognises Donetsk and Luhansk', '2022-07-14 03:00:00+00',
          '2022-07-15 09:00:00+00', 7, 4, ['country:PRK', 'country:UKR']),
         ('s2', 'Kyiv cuts ties <with> Pyongyang', '2022-07-14 05:00:00+00',
