@@ -170,6 +170,8 @@ def load(run_id: Annotated[str, typer.Argument(help="The run whose lake parts to
     if summary.already_loaded:
         out.print(f"run {run_id} was already loaded (use --reload to load it again)")
         return
+    from flows.stories import assign_stories_in_warehouse
+    stories = assign_stories_in_warehouse(run_id, paths.db)  # as a pipeline run does after its load
     table = Table(title=f"newsetl load {run_id}")
     table.add_column("table")
     table.add_column("rows merged", justify="right")
@@ -177,6 +179,8 @@ def load(run_id: Annotated[str, typer.Argument(help="The run whose lake parts to
     for name, n in summary.loaded.items():
         table.add_row(name, str(n), str(summary.totals.get(name, "")))
     out.print(table)
+    out.print(f"stories: {stories.articles} articles clustered, {stories.duplicates} duplicates, "
+              f"{stories.multi_source} multi-source stories")
     for problem in summary.problems:
         console.print(f"[yellow]column test failed:[/] {problem}")
 

@@ -174,6 +174,13 @@ def test_load_command_loads_a_run_once(tmp_path):
     first = runner.invoke(app, ["load", "20220714T060000Z-abc123", "--data-dir", str(tmp_path)])
     assert first.exit_code == 0, first.output
     assert "articles" in first.stdout and "column test failed" not in first.output
+    assert "stories:" in first.stdout  # clustered after the load, as a pipeline run is
+    con = db.connect(tmp_path / "news.duckdb", read_only=True)
+    try:  # every loaded article belongs to a story
+        assert con.execute("select count(*) from articles where story_id is null").fetchone()[0] == 0
+        assert con.execute("select count(*) from stories").fetchone()[0] > 0
+    finally:
+        con.close()
     again = runner.invoke(app, ["load", "20220714T060000Z-abc123", "--data-dir", str(tmp_path)])
     assert again.exit_code == 0 and "already loaded" in again.stdout
     forced = runner.invoke(app, ["load", "20220714T060000Z-abc123", "--data-dir", str(tmp_path), "--reload"])
