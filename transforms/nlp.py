@@ -105,9 +105,9 @@ def _recognize_group(nlp: Language, texts: list[str], batch_size: int) -> Iterat
                 owners.append(i)
     per_text: list[list[Doc]] = [[] for _ in texts]
     if pieces:
-        with nlp.select_pipes(enable=list(RECOGNIZE_PIPES)):
-            for owner, doc in zip(owners, nlp.pipe(pieces, batch_size=batch_size)):
-                per_text[owner].append(doc)
+        docs = nlp.pipe(pieces, batch_size=batch_size, disable=_all_but(nlp, RECOGNIZE_PIPES))
+        for owner, doc in zip(owners, docs):
+            per_text[owner].append(doc)
     for text, status, docs in zip(texts, statuses, per_text):
         if status != "ok":
             doc = nlp.tokenizer(text)
@@ -211,5 +211,12 @@ def parse(spans: Sequence[Span], *, batch_size: int = 32) -> list[Doc]:
         return []
     nlp = get_nlp()
     docs = [span.as_doc() for span in spans]
-    with nlp.select_pipes(enable=list(PARSE_PIPES)):
-        return list(nlp.pipe(docs, batch_size=batch_size))
+    return list(nlp.pipe(docs, batch_size=batch_size, disable=_all_but(nlp, PARSE_PIPES)))
+
+
+def _all_but(nlp: Language, wanted: Sequence[str]) -> list[str]:
+    """The components to leave out of one `nlp.pipe` call. Thread-safe where
+    `nlp.select_pipes` is not: that one disables components on the shared pipeline, so a batch
+    parsing in one thread lost its parser while another thread recognised (events vanished
+    under the `threads` task runner)."""
+    return [name for name in nlp.pipe_names if name not in wanted]
