@@ -121,13 +121,15 @@ def add_delta(con: duckdb.DuckDBPyConnection, mentions: str, sign: int,
 
 
 def apply_deltas(con: duckdb.DuckDBPyConnection, models: Iterable[str]) -> None:
-    """Add the collected changes to the models (others' deltas are dropped)."""
+    """Add the collected changes to the models (others' deltas are dropped). An empty model
+    (the first load) is filled in grain order, so its row groups each cover a few days."""
     for name in models:
         grain, measures = GRAIN[name]
         table = _quote(name)
         on = " and ".join(f"{table}.{_quote(k)} = delta.{_quote(k)}" for k in grain
                           if k != "published_date")
-        run_script(con, load_sql("_delta_apply").format(
+        empty = con.execute(f"select not exists (select 1 from {table})").fetchone()[0]
+        run_script(con, load_sql("_delta_fill" if empty else "_delta_apply").format(
             table=table, delta=_delta(name), key=", ".join(map(_quote, grain)),
             sums=", ".join(f"sum({_quote(m)}) as {_quote(m)}" for m in measures), on=on,
             set=", ".join(f"{_quote(m)} = {table}.{_quote(m)} + delta.{_quote(m)}" for m in measures),
