@@ -28,6 +28,7 @@ VIEWS: tuple[str, ...] = (
     "stg_articles",
     "stg_mentions",
     "stg_events",
+    "stg_fetch_outcomes",
     "fct_events_daily_country_pair",
     "dim_entities",
     "mart_source_health",

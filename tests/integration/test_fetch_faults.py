@@ -141,12 +141,18 @@ def sequence(*behaviours: Behaviour) -> Behaviour:
     return run
 
 
+def _html_head(h: BaseHTTPRequestHandler, header: str, value: str) -> None:
+    """A 200 status line and HTML headers, with the one header that frames the body (chunked,
+    or a declared length): what the streaming behaviours below send before their body."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header(header, value)
+    h.end_headers()
+
+
 def slow_body(chunk: bytes = b"<p>drip</p>", every_s: float = 0.2, for_s: float = 5.0) -> Behaviour:
     def run(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("Transfer-Encoding", "chunked")
-        h.end_headers()
+        _html_head(h, "Transfer-Encoding", "chunked")
         end = time.monotonic() + for_s
         while time.monotonic() < end:
             h.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
@@ -171,10 +177,7 @@ def drip_headers(every_s: float = 0.1, for_s: float = 5.0) -> Behaviour:
 
 def endless_body(chunk_size: int = 65_536, for_s: float = 10.0) -> Behaviour:
     def run(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("Transfer-Encoding", "chunked")
-        h.end_headers()
+        _html_head(h, "Transfer-Encoding", "chunked")
         chunk = b"x" * chunk_size
         end = time.monotonic() + for_s
         while time.monotonic() < end:
@@ -185,10 +188,7 @@ def endless_body(chunk_size: int = 65_536, for_s: float = 10.0) -> Behaviour:
 
 def declared_huge(size: int = 1_000_000_000) -> Behaviour:
     def run(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("Content-Length", str(size))
-        h.end_headers()
+        _html_head(h, "Content-Length", str(size))
         chunk = b"y" * 65_536
         end = time.monotonic() + 5
         while time.monotonic() < end:
@@ -199,10 +199,7 @@ def declared_huge(size: int = 1_000_000_000) -> Behaviour:
 
 def truncated(declared: int = 10_000, sent: int = 4_000) -> Behaviour:
     def run(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/html")
-        h.send_header("Content-Length", str(declared))
-        h.end_headers()
+        _html_head(h, "Content-Length", str(declared))
         h.wfile.write(b"<html>" + b"z" * (sent - 6))
         h.wfile.flush()
         h.close_connection = True

@@ -11,9 +11,20 @@ import time
 
 from flows.config import Settings
 from flows.fetch import Fetcher
-from tests.integration.test_fetch_faults import ScriptedServer, reply
+from tests.integration.test_fetch_faults import Behaviour, ScriptedServer, reply
 
 PAGE = reply(200, b"<html><body><p>page</p></body></html>", delay_s=0.25)
+SMALL_PAGE = reply(200, b"<p>x</p>")
+
+
+def _robots(rules: bytes) -> Behaviour:
+    return reply(200, rules, ctype="text/plain")
+
+
+def _a_test(robots: Behaviour, pages: str = "*",
+            page: Behaviour = SMALL_PAGE) -> dict[str, Behaviour]:
+    """Routes of host a.test: its robots.txt, and `page` at every path matching `/<pages>`."""
+    return {"/https/a.test/robots.txt": robots, f"/https/a.test/{pages}": page}
 
 
 def _settings(server: ScriptedServer, **kw) -> Settings:
@@ -58,8 +69,7 @@ def test_per_host_delay_between_request_starts():
 
 def test_crawl_delay_from_robots_wins_over_a_shorter_setting():
     robots = b"User-agent: *\nCrawl-delay: 0.5\n"
-    with ScriptedServer({"/https/a.test/robots.txt": reply(200, robots, ctype="text/plain"),
-                         "/https/a.test/p*": reply(200, b"<p>x</p>")}) as server:
+    with ScriptedServer(_a_test(_robots(robots), pages="p*")) as server:
         with Fetcher(_settings(server, per_host_delay_s=0.1)) as fetcher:
             assert all(r.ok for r in fetcher.fetch_many([f"https://a.test/p{i}" for i in range(3)]))
         starts = _page_starts(server, "a.test")
@@ -69,8 +79,7 @@ def test_crawl_delay_from_robots_wins_over_a_shorter_setting():
 
 def test_a_host_asking_for_too_long_a_wait_is_deferred_to_the_next_run():
     robots = b"User-agent: *\nCrawl-delay: 3600\n"
-    with ScriptedServer({"/https/a.test/robots.txt": reply(200, robots, ctype="text/plain"),
-                         "/https/a.test/p*": reply(200, b"<p>x</p>")}) as server:
+    with ScriptedServer(_a_test(_robots(robots), pages="p*")) as server:
         t0 = time.monotonic()
         with Fetcher(_settings(server, max_host_wait_s=1.0)) as fetcher:
             results = list(fetcher.fetch_many([f"https://a.test/p{i}" for i in range(4)]))
@@ -84,8 +93,7 @@ def test_a_host_asking_for_too_long_a_wait_is_deferred_to_the_next_run():
 def test_robots_disallow_is_terminal_and_nothing_is_requested():
     robots = (b"User-agent: otherbot\nDisallow: /\n\n"
               b"User-agent: newsetl\nDisallow: /private\n")
-    with ScriptedServer({"/https/a.test/robots.txt": reply(200, robots, ctype="text/plain"),
-                         "/https/a.test/*": reply(200, b"<p>x</p>")}) as server:
+    with ScriptedServer(_a_test(_robots(robots))) as server:
         with Fetcher(_settings(server)) as fetcher:
             private = fetcher.fetch("https://a.test/private/report")
             public = fetcher.fetch("https://a.test/public/story")
@@ -109,8 +117,7 @@ def test_robots_on_a_redirect_target_is_checked_too():
 
 
 def test_robots_unavailable_means_no_page_requests_this_run():
-    with ScriptedServer({"/https/a.test/robots.txt": reply(503, b"down"),
-                         "/https/a.test/*": reply(200, b"<p>x</p>")}) as server:
+    with ScriptedServer(_a_test(reply(503, b"down"))) as server:
         with Fetcher(_settings(server)) as fetcher:
             results = list(fetcher.fetch_many([f"https://a.test/p{i}" for i in range(3)]))
     assert {r.reason for r in results} == {"robots_unavailable"}
@@ -120,16 +127,14 @@ def test_robots_unavailable_means_no_page_requests_this_run():
 
 
 def test_robots_4xx_allows_everything():
-    with ScriptedServer({"/https/a.test/robots.txt": reply(403, b"no"),
-                         "/https/a.test/*": reply(200, b"<p>x</p>")}) as server:
+    with ScriptedServer(_a_test(reply(403, b"no"))) as server:
         with Fetcher(_settings(server)) as fetcher:
             assert fetcher.fetch("https://a.test/anything").ok
 
 
 def test_robots_fetched_once_per_host_and_shared_between_fetchers(tmp_path):
-    with ScriptedServer({"/https/a.test/robots.txt": reply(200, b"User-agent: *\nAllow: /\n",
-                                                           ctype="text/plain"),
-                         "/https/a.test/*": reply(200, b"<p>x</p>", delay_s=0.05)}) as server:
+    slow = reply(200, b"<p>x</p>", delay_s=0.05)
+    with ScriptedServer(_a_test(_robots(b"User-agent: *\nAllow: /\n"), page=slow)) as server:
         with Fetcher(_settings(server)) as fetcher:
             assert all(r.ok for r in fetcher.fetch_many([f"https://a.test/p{i}" for i in range(6)]))
             fetcher.save_robots(tmp_path / "robots.json")

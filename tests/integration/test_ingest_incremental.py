@@ -7,6 +7,8 @@ DuckDB (flows.load.load_into_warehouse), twice or more, against local servers.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from flows.ingest import run_ingest
 from flows.load import load_into_warehouse
 from flows.runs import new_run_id, read_jsonl, utcnow
 from flows.sample_server import CaptureServer, rss_document
-from tests.integration.test_fetch_faults import ScriptedServer, reply, sequence
+from tests.integration.test_fetch_faults import Behaviour, ScriptedServer, reply, sequence
 from warehouse import db, lake
 
 SYNTH = "https://incremental.newsetl.invalid"
@@ -108,29 +110,37 @@ def test_a_source_polled_too_early_is_skipped_without_a_request(tmp_path, newsro
 
 FEED_V1 = [("item-a", "https://news.test/a", "First title"),
            ("item-b", "https://news.test/b", "Second")]
+NEWS = Source(id="news", name="news", url="https://news.test/feed")
 
 
-def _feed(entries) -> bytes:
+def _feed(entries) -> Behaviour:
     items = "".join(f"<item><guid isPermaLink=\"false\">{g}</guid><title>{t}</title>"
                     f"<link>{link}?utm_source=rss</link></item>" for g, link, t in entries)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-            f"<link>https://news.test/</link>{items}</channel></rss>").encode()
+    return reply(200, (f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+                       f"<link>https://news.test/</link>{items}</channel></rss>").encode(),
+                 ctype="application/rss+xml")
 
 
-def _page(text: str):
+def _page(text: str) -> Behaviour:
     return reply(200, f"<html><body><article><p>{text}</p></article></body></html>".encode())
 
 
-def test_unchanged_body_without_validators_skips_parsing(tmp_path):
-    routes = {"/https/news.test/feed": reply(200, _feed(FEED_V1), ctype="application/rss+xml"),
-              "/https/news.test/a": _page("a"), "/https/news.test/b": _page("b")}
+@contextmanager
+def _scripted(tmp_path: Path, routes: dict[str, Behaviour],
+              **kw) -> Iterator[tuple[ScriptedServer, Settings]]:
+    """A scripted server for `routes`, and settings that send every request to it."""
     with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base, force=True)
-        source = [Source(id="news", name="news", url="https://news.test/feed")]
-        _, first = _run(source, settings)
+        yield server, _settings(tmp_path, server.base, **kw)
+
+
+def test_unchanged_body_without_validators_skips_parsing(tmp_path):
+    routes = {"/https/news.test/feed": _feed(FEED_V1),
+              "/https/news.test/a": _page("a"), "/https/news.test/b": _page("b")}
+    with _scripted(tmp_path, routes, force=True) as (server, settings):
+        _, first = _run([NEWS], settings)
         assert first.pages_ok == 2
         mark = len(server.hits)
-        second_id, second = _run(source, settings)
+        second_id, second = _run([NEWS], settings)
         paths = [h["path"] for h in server.hits[mark:]]
     assert paths == ["/https/news.test/robots.txt", "/https/news.test/feed"]
     assert second.feeds_unchanged == 1 and second.feed_items == 0 and second.pages == 0
@@ -138,17 +148,15 @@ def test_unchanged_body_without_validators_skips_parsing(tmp_path):
 
 
 def test_only_new_or_changed_items_are_fetched_again(tmp_path):
-    routes = {"/https/news.test/feed": reply(200, _feed(FEED_V1), ctype="application/rss+xml"),
+    routes = {"/https/news.test/feed": _feed(FEED_V1),
               "/https/news.test/*": _page("page")}
-    with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base, force=True)
-        source = [Source(id="news", name="news", url="https://news.test/feed")]
-        _run(source, settings)
+    with _scripted(tmp_path, routes, force=True) as (server, settings):
+        _run([NEWS], settings)
         v2 = [("item-a", "https://news.test/a", "First title, updated"), FEED_V1[1],
               ("item-c", "https://news.test/c", "Third")]
-        server.routes["/https/news.test/feed"] = reply(200, _feed(v2), ctype="application/rss+xml")
+        server.routes["/https/news.test/feed"] = _feed(v2)
         mark = len(server.hits)
-        _, second = _run(source, settings)
+        _, second = _run([NEWS], settings)
         pages = sorted(h["path"] for h in server.hits[mark:] if "/feed" not in h["path"]
                        and "robots" not in h["path"])
     assert pages == ["/https/news.test/a", "/https/news.test/c"]  # b is unchanged: not again
@@ -159,16 +167,14 @@ def test_only_new_or_changed_items_are_fetched_again(tmp_path):
 
 
 def test_a_page_that_failed_transiently_is_retried_next_run_even_if_the_feed_is_unchanged(tmp_path):
-    routes = {"/https/news.test/feed": reply(200, _feed(FEED_V1), ctype="application/rss+xml"),
+    routes = {"/https/news.test/feed": _feed(FEED_V1),
               "/https/news.test/a": sequence(reply(503, b"busy"), _page("a")),
               "/https/news.test/b": _page("b")}
-    with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base, force=True)
-        source = [Source(id="news", name="news", url="https://news.test/feed")]
-        _, first = _run(source, settings)
+    with _scripted(tmp_path, routes, force=True) as (server, settings):
+        _, first = _run([NEWS], settings)
         assert first.pages_ok == 1
         mark = len(server.hits)
-        _, second = _run(source, settings)
+        _, second = _run([NEWS], settings)
         pages = [h["path"] for h in server.hits[mark:] if h["path"].endswith(("/a", "/b"))]
     assert second.feeds_unchanged == 1
     assert pages == ["/https/news.test/a"] and second.pages_ok == 1
@@ -176,10 +182,9 @@ def test_a_page_that_failed_transiently_is_retried_next_run_even_if_the_feed_is_
 
 def test_a_permanent_redirect_moves_the_stored_feed_url(tmp_path):
     routes = {"/https/old.test/feed": reply(301, b"", {"Location": "https://new.test/feed.xml"}),
-              "/https/new.test/feed.xml": reply(200, _feed(FEED_V1), ctype="application/rss+xml"),
+              "/https/new.test/feed.xml": _feed(FEED_V1),
               "/https/news.test/*": _page("page")}
-    with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base, force=True)
+    with _scripted(tmp_path, routes, force=True) as (server, settings):
         source = [Source(id="moved", name="moved", url="https://old.test/feed")]
         _run(source, settings)
         assert _query(settings, "select url, source_url from feed_state") == [
@@ -192,10 +197,9 @@ def test_a_permanent_redirect_moves_the_stored_feed_url(tmp_path):
 
 def test_a_temporary_redirect_does_not_move_it(tmp_path):
     routes = {"/https/old.test/feed": reply(302, b"", {"Location": "https://new.test/feed.xml"}),
-              "/https/new.test/feed.xml": reply(200, _feed(FEED_V1), ctype="application/rss+xml"),
+              "/https/new.test/feed.xml": _feed(FEED_V1),
               "/https/news.test/*": _page("page")}
-    with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base)
+    with _scripted(tmp_path, routes) as (_, settings):
         _run([Source(id="moved", name="moved", url="https://old.test/feed")], settings)
     assert _query(settings, "select url from feed_state") == [("https://old.test/feed",)]
 
@@ -207,9 +211,8 @@ def test_fetch_log_has_a_row_per_attempt_with_encoding_for_feeds(tmp_path):
     routes = {"/https/news.test/feed": sequence(reply(500, b"oops"),
                                                 reply(200, latin1, ctype="application/xml")),
               "/https/news.test/*": _page("page")}
-    with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base, retries=1)
-        run_id, _ = _run([Source(id="news", name="news", url="https://news.test/feed")], settings)
+    with _scripted(tmp_path, routes, retries=1) as (_, settings):
+        run_id, _ = _run([NEWS], settings)
     rows = _query(settings, """select kind, attempt, status, reason, encoding, encoding_source,
                                       raw_sha256 is not null from fetch_log
                                where run_id = ? order by kind, attempt""", run_id)
@@ -222,8 +225,7 @@ def test_fetch_log_has_a_row_per_attempt_with_encoding_for_feeds(tmp_path):
 def test_quarantine_rows_keep_the_raw_bytes_of_bad_feeds(tmp_path):
     routes = {"/https/bad.test/feed": reply(200, b"<rss version='2.0'><channel><title>broken</tit",
                                             ctype="application/xml")}
-    with ScriptedServer(routes) as server:
-        settings = _settings(tmp_path, server.base)
+    with _scripted(tmp_path, routes) as (_, settings):
         run_id, _ = _run([Source(id="bad", name="bad", url="https://bad.test/feed")], settings)
     rows = lake.read_parts(lake.list_parts(settings.data_dir / "lake", "quarantine", run_id=run_id),
                            "quarantine").to_pylist()

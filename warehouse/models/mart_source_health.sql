@@ -7,7 +7,7 @@ sources as (
 ),
 
 fetches as (
-    select * from fetch_log
+    select * from stg_fetch_outcomes
 ),
 
 quarantined as (
@@ -27,13 +27,13 @@ fetch_stats as (
     select
         source_id,
         count(*) as fetches,
-        count_if(reason = 'ok') as ok,
-        count_if(reason = 'not_modified') as not_modified,
-        count_if(reason not in ('ok', 'not_modified')) as failures,
+        count_if(is_ok) as ok,
+        count_if(is_not_modified) as not_modified,
+        count_if(is_failure) as failures,
         median(elapsed_ms) as median_elapsed_ms,
         sum(bytes) as bytes_fetched,
         max(fetched_at) as last_fetched_at,
-        max(fetched_at) filter (where reason = 'ok') as last_ok_at
+        max(fetched_at) filter (where is_ok) as last_ok_at
     from fetches
     group by source_id
 ),
@@ -41,7 +41,7 @@ fetch_stats as (
 failure_counts as (
     select source_id, reason, count(*) as n
     from fetches
-    where reason not in ('ok', 'not_modified')
+    where is_failure
     group by source_id, reason
 ),
 

@@ -5,9 +5,9 @@ fetches as (
         source_id,
         count_if(kind = 'feed') as feed_fetches,
         count_if(kind = 'page') as page_fetches,
-        count_if(kind = 'page' and reason = 'ok') as pages_ok,
+        count_if(kind = 'page' and is_ok) as pages_ok,
         median(elapsed_ms) as median_elapsed_ms
-    from fetch_log
+    from stg_fetch_outcomes
     where run_id = $run_id
     group by source_id
 ),

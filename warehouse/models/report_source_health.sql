@@ -2,7 +2,7 @@
 -- like mart_source_health but for the report's period ($since, or everything when null).
 with
 fetches as (
-    select * from fetch_log
+    select * from stg_fetch_outcomes
     where $since::date is null or fetched_at >= $since::date
 ),
 
@@ -10,9 +10,9 @@ fetch_stats as (
     select
         source_id,
         count(*) as fetches,
-        count_if(reason = 'ok') as ok,
-        count_if(reason = 'not_modified') as not_modified,
-        count_if(reason not in ('ok', 'not_modified')) as failures,
+        count_if(is_ok) as ok,
+        count_if(is_not_modified) as not_modified,
+        count_if(is_failure) as failures,
         median(elapsed_ms) as median_elapsed_ms,
         quantile_cont(elapsed_ms, 0.9) as p90_elapsed_ms
     from fetches
