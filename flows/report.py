@@ -25,7 +25,7 @@ QUERIES: dict[str, tuple[str, ...]] = {
     "report_totals": ("stg_articles", "stg_events", "fct_entity_mentions_daily", "runs",
                       "quarantine"),
     "report_runs": ("runs",),
-    "report_source_health": ("fetch_log", "quarantine", "stg_articles"),
+    "report_source_health": ("stg_fetch_outcomes", "quarantine", "stg_articles"),
     "report_quarantine_reasons": ("quarantine",),
     "report_events_by_quad": ("fct_events_daily_country_pair",),
     "report_country_pairs": ("fct_events_daily_country_pair",),

@@ -324,6 +324,18 @@ def test_models_build_and_aggregate(loaded):
     assert health == [("upi", 4, 2, 2, {"http_404": 1, "timeout": 1}, 40.0, 1, 2)]
 
 
+def test_source_health_counts_an_absent_robots_txt_as_ok(loaded, tmp_path):
+    """robots.txt 404 means "no rules" (RFC 9309), the host is crawled: no failure. A 503 on
+    robots.txt is one (the host is skipped that run)."""
+    robots = [{"fetch_id": f"r{i}", "url": "https://upi.com/robots.txt", "kind": "robots",
+               "source_id": "upi", "status": status, "reason": reason, "bytes": 0, "elapsed_ms": 20,
+               "fetched_at": FETCHED}
+              for i, (status, reason) in enumerate([(404, "http_404"), (410, "http_410"), (503, "http_503")])]
+    db.load_parts(loaded, write_fixture(tmp_path / "lake", "r2", {"fetch_log": robots}))
+    health = loaded.execute("select fetches, ok, failures, failures_by_reason from mart_source_health").fetchall()
+    assert health == [(7, 4, 3, {"http_404": 1, "http_503": 1, "timeout": 1})]
+
+
 def test_published_date_is_the_utc_day_whatever_the_session_zone(loaded):
     db.build_models(loaded)
     loaded.execute("set TimeZone = 'Asia/Seoul'")
