@@ -222,10 +222,13 @@ def dedupe_on_key(table_name: str, data: pa.Table) -> pa.Table:
     return data.take(pc.take(last, keep))
 
 
-def _merge(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
-    """MERGE one batch (no transaction of its own). Returns the rows merged."""
+def _merge(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table, *,
+           deduped: bool = False) -> int:
+    """MERGE one batch (no transaction of its own). Returns the rows merged. `deduped`: the
+    caller has run dedupe_on_key already (it costs a hash of every key)."""
     _check_table(table_name, data)
-    data = dedupe_on_key(table_name, data)
+    if not deduped:
+        data = dedupe_on_key(table_name, data)
     if data.num_rows == 0:
         return 0
     table = _quote(table_name)
@@ -236,8 +239,8 @@ def _merge(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> i
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
-    """Append rows whose keys cannot be in the table yet (no transaction of its own)."""
-    data = dedupe_on_key(table_name, data)
+    """Append rows whose keys cannot be in the table yet (no transaction of its own); `data`
+    has been through dedupe_on_key."""
     if data.num_rows == 0:
         return 0
     execute(con, load_sql("_insert").format(table=_quote(table_name)),
@@ -387,7 +390,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
             articles = data = dedupe_on_key(table_name, data)
             article_ids = data.column("article_id").combine_chunks()
             _touch_articles(con, article_ids, children)
-            merged = _merge(con, table_name, data)
+            merged = _merge(con, table_name, data, deduped=True)
             if "mentions" not in children:  # their mentions stay: rebuild their (new) days
                 _days_of(con, article_ids)
             started = time.perf_counter()
