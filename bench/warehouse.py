@@ -320,15 +320,18 @@ def batch(world: World, first: int, n: int, run_id: str, seed: int, *, days: tup
     failed = rng.random(n) < 0.05
     reasons = pa.array(np.where(failed, rng.choice(["http_404", "timeout", "http_503"], n), "ok"))
     status = pa.array(np.where(failed, 404, 200)).cast(pa.int32())
+    # A fetch (and its quarantine row) is keyed by its run, as flows.ingest keys it: a re-fetch
+    # is a new row, not an update of the first fetch's.
+    again = 0 if refetch is None else 100
     fetch_log = table(
-        "fetch_log", n, fetch_id=hex_ids(keys, 7), url=url, final_url=url, kind="page",
+        "fetch_log", n, fetch_id=hex_ids(keys, 7 + again), url=url, final_url=url, kind="page",
         source_id=articles.column("source_id"), status=status, reason=reasons,
         bytes=rng.integers(20_000, 400_000, n), elapsed_ms=rng.lognormal(5.5, 0.7, n).astype(np.int64),
         content_type="text/html; charset=utf-8", encoding="utf-8",
         raw_sha256=articles.column("raw_sha256"), fetched_at=fetched_at, run_id=run_id)
     bad = np.flatnonzero(failed)
     quarantine = table(
-        "quarantine", len(bad), quarantine_id=hex_ids(keys[bad], 8), stage="fetch",
+        "quarantine", len(bad), quarantine_id=hex_ids(keys[bad], 8 + again), stage="fetch",
         key=pc.take(url, bad), source_id=pc.take(articles.column("source_id"), bad),
         reason=pc.take(reasons, bad), detail="synthetic failure", at=pc.take(fetched_at, bad),
         run_id=run_id)

@@ -339,15 +339,15 @@ def read_lake_parts(con: duckdb.DuckDBPyConnection, paths: Sequence[Path | stora
     return data.cast(schema)
 
 
-def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Sequence[str]) -> None:
+def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Sequence[str]) -> pa.Array:
     """Before articles are replaced or deleted: take their mentions out of the incremental
     models (or, when their mentions stay, mark their days for a rebuild), remember the entities
     they name, then delete their rows in the child tables named by the load. New articles have
-    none of this: skipped."""
+    none of this: skipped. Returns the ids among `ids` that were already loaded."""
     existing = execute(con, load_sql("_load_existing"), tables=_ids(ids)).fetch_arrow_table()
-    if existing.num_rows == 0:
-        return
     existing = existing.column("article_id").combine_chunks()
+    if len(existing) == 0:
+        return existing
     # One pass over the (large) mentions table: these articles' mentions, with their rowids.
     run_script(con, load_sql("_load_touch"), tables=_ids(existing))
     if "mentions" in children:
@@ -358,6 +358,7 @@ def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Seq
     if "events" in children:
         replace_article_children(con, existing, ("events",))
     con.execute("drop table touched_mentions")
+    return existing
 
 
 def _days_of(con: duckdb.DuckDBPyConnection, ids: pa.Array) -> None:
@@ -389,8 +390,13 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
         if table_name == "articles":
             articles = data = dedupe_on_key(table_name, data)
             article_ids = data.column("article_id").combine_chunks()
-            _touch_articles(con, article_ids, children)
-            merged = _merge(con, table_name, data, deduped=True)
+            existing = _touch_articles(con, article_ids, children)
+            # A changed article is deleted and appended, not updated in place: DuckDB's
+            # checkpoint rewrites every row group an UPDATE touched, text column included
+            # (~1 s for 20 changed articles at a million), while a delete only marks rows.
+            if len(existing):
+                execute(con, load_sql("_delete_articles"), tables=_ids(existing))
+            merged = _insert(con, table_name, data)
             if "mentions" not in children:  # their mentions stay: rebuild their (new) days
                 _days_of(con, article_ids)
             started = time.perf_counter()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import date
 
 import duckdb
 
@@ -43,6 +44,8 @@ GRAIN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 INCREMENTAL: tuple[str, ...] = tuple(GRAIN)
 MODELS: tuple[str, ...] = VIEWS + INCREMENTAL
+# Delta days closer than this share one MERGE (see _delta_apply.sql).
+DAY_RANGE_GAP = 7
 # Stands for "no publication day" in refresh_days (a NULL would not match in IN lists).
 UNKNOWN_DAY = "0001-01-01"
 
@@ -121,6 +124,17 @@ def add_delta(con: duckdb.DuckDBPyConnection, mentions: str, sign: int,
         execute(con, sql, tables=tables)
 
 
+def day_ranges(days: list[date], gap: int = DAY_RANGE_GAP) -> list[tuple[date, date]]:
+    """Sorted days as (first, last) runs, a new run wherever more than `gap` days are missing."""
+    ranges: list[tuple[date, date]] = []
+    for day in days:
+        if ranges and (day - ranges[-1][1]).days <= gap + 1:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
 def apply_deltas(con: duckdb.DuckDBPyConnection, models: Iterable[str]) -> None:
     """Add the collected changes to the models (others' deltas are dropped). An empty model
     (the first load) is filled in grain order, so its row groups each cover a few days."""
@@ -129,12 +143,19 @@ def apply_deltas(con: duckdb.DuckDBPyConnection, models: Iterable[str]) -> None:
         table = _quote(name)
         on = " and ".join(f"{table}.{_quote(k)} = delta.{_quote(k)}" for k in grain
                           if k != "published_date")
-        empty = con.execute(f"select not exists (select 1 from {table})").fetchone()[0]
-        run_script(con, load_sql("_delta_fill" if empty else "_delta_apply").format(
-            table=table, delta=_delta(name), key=", ".join(map(_quote, grain)),
-            sums=", ".join(f"sum({_quote(m)}) as {_quote(m)}" for m in measures), on=on,
-            set=", ".join(f"{_quote(m)} = {table}.{_quote(m)} + delta.{_quote(m)}" for m in measures),
-            zero=" and ".join(f"{_quote(m)} = 0" for m in measures)))
+        parts = {"table": table, "delta": _delta(name), "key": ", ".join(map(_quote, grain)),
+                 "sums": ", ".join(f"sum({_quote(m)}) as {_quote(m)}" for m in measures), "on": on,
+                 "set": ", ".join(f"{_quote(m)} = {table}.{_quote(m)} + delta.{_quote(m)}"
+                                  for m in measures),
+                 "zero": " and ".join(f"{_quote(m)} = 0" for m in measures)}
+        if con.execute(f"select not exists (select 1 from {table})").fetchone()[0]:
+            run_script(con, load_sql("_delta_fill").format(**parts))
+            continue
+        days = [d for (d,) in con.execute(f"select distinct published_date from {_delta(name)} "
+                                          "where published_date is not null order by 1").fetchall()]
+        for lo, hi in day_ranges(days):
+            run_script(con, load_sql("_delta_apply").format(**parts), {"lo": lo, "hi": hi})
+        run_script(con, load_sql("_delta_apply_undated").format(**parts))
     for name in INCREMENTAL:
         con.execute(f"drop table if exists {_delta(name)}")
 

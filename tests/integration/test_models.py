@@ -160,3 +160,12 @@ def test_gdelt_sql_runs_on_our_events(loaded):
                     "https://example.org/a1", None)]
     ids = loaded.execute("select count(distinct GlobalEventID) from gdelt_events").fetchone()
     assert ids == (3,)
+
+
+def test_delta_days_are_merged_in_runs_of_nearby_days():
+    d = dt.date(2026, 6, 1)
+    days = [d, d + dt.timedelta(days=3), d + dt.timedelta(days=11), d + dt.timedelta(days=200)]
+    assert models.day_ranges(days, gap=7) == [
+        (d, d + dt.timedelta(days=11)), (d + dt.timedelta(days=200), d + dt.timedelta(days=200))]
+    assert models.day_ranges(days, gap=0) == [(x, x) for x in days]
+    assert models.day_ranges([]) == []
