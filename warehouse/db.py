@@ -348,6 +348,7 @@ def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Seq
     existing = existing.column("article_id").combine_chunks()
     if len(existing) == 0:
         return existing
+    models.note_story_days(con, existing)  # the days their events leave
     # One pass over the (large) mentions table: these articles' mentions, with their rowids.
     run_script(con, load_sql("_load_touch"), tables=_ids(existing))
     if "mentions" in children:
@@ -376,9 +377,9 @@ def _drop_replaced(con: duckdb.DuckDBPyConnection, replace: Replace, result: Loa
 
 
 def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
-                children: Sequence[str], result: LoadResult) -> None:
+                children: Sequence[str], result: LoadResult, touched: list[pa.Array]) -> None:
     """Load one group of parts: articles first (their old children deleted, then the new ones
-    appended), everything else MERGEd."""
+    appended), everything else MERGEd. Adds the ids of the articles it touched to `touched`."""
     article_ids = pa.array([], pa.string())
     articles = None
     for table_name in SCHEMAS:  # dependency order: articles before their children
@@ -390,6 +391,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
         if table_name == "articles":
             articles = data = dedupe_on_key(table_name, data)
             article_ids = data.column("article_id").combine_chunks()
+            touched.append(article_ids)
             existing = _touch_articles(con, article_ids, children)
             # A changed article is deleted and appended, not updated in place: DuckDB's
             # checkpoint rewrites every row group an UPDATE touched, text column included
@@ -411,8 +413,12 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
                     "delta_mentions": new_rows, "delta_articles": articles})
             others = data.filter(pc.invert(mine))
             if others.num_rows:  # children loaded without their article: upsert, and
+                orphans = pc.unique(others.column("article_id"))
+                if table_name == "events":
+                    models.note_story_days(con, orphans)
                 merged += _merge(con, table_name, others)  # rebuild their articles' days
-                _days_of(con, pc.unique(others.column("article_id")))
+                _days_of(con, orphans)
+                touched.append(orphans)
         else:
             merged = _merge(con, table_name, data)
         if table_name == "quarantine" and data.num_rows:
@@ -434,12 +440,14 @@ def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[P
     run_script(con, load_sql("_load_begin"))
     models.build_views(con)
     models.start_deltas(con)
+    models.start_story_days(con)
     if replace is not None:
         _drop_replaced(con, replace, result)
         _step("replaced")
     children = [t for t in ARTICLE_CHILDREN if t in parts]
+    touched: list[pa.Array] = []
     for name, group in _part_groups(parts):
-        _load_group(con, group, children, result)
+        _load_group(con, group, children, result, touched)
         _step(f"group:{name}")
     merged_at = time.perf_counter()
     queued = models.queued_full_refreshes(con)
@@ -449,6 +457,11 @@ def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[P
     if full:
         models.refresh_incremental(con, None, full)
     result.refreshed_days = models.refresh_incremental(con, "select day from load_days", partial)
+    if touched:  # the days their events joined
+        models.note_story_days(con, pa.concat_arrays([a.cast(pa.string()) for a in touched]))
+    models.refresh_story_events(
+        con, None if models.STORY_EVENTS in queued else "select day from story_days")
+    con.execute("drop table story_days")
     _step("models")
     if con.execute("select count(*) from load_gc").fetchone()[0]:
         result.removed_entities = con.execute(load_sql("_gc_entities")).fetchone()[0]

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.schemas import ARTICLE_CHILDREN, KEYS
 from warehouse.sql import execute, load_sql, run_script
@@ -33,7 +34,7 @@ VIEWS: tuple[str, ...] = (
     "fct_events_daily_country_pair",
     "dim_entities",
     "mart_source_health",
-    "fct_story_events",
+    "stg_story_events",
     "gdelt_events",
 )
 # Incremental tables: (grain, additive measures). Each file is a SELECT over {mentions}.
@@ -43,7 +44,9 @@ GRAIN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                                 ("num_sentences", "num_articles")),
 }
 INCREMENTAL: tuple[str, ...] = tuple(GRAIN)
-MODELS: tuple[str, ...] = VIEWS + INCREMENTAL
+# Refreshed by event day (groups never span days): the days a load or the stories step touched.
+STORY_EVENTS = "fct_story_events"
+MODELS: tuple[str, ...] = VIEWS + INCREMENTAL + (STORY_EVENTS,)
 # Delta days closer than this share one MERGE (see _delta_apply.sql).
 DAY_RANGE_GAP = 7
 # Stands for "no publication day" in refresh_days (a NULL would not match in IN lists).
@@ -67,6 +70,7 @@ def build_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     try:
         build_views(con)
         refresh_incremental(con, None)
+        refresh_story_events(con, None)
     except BaseException:  # noqa: BLE001 - roll back whatever interrupted us, then re-raise
         con.rollback()
         raise
@@ -95,10 +99,45 @@ def refresh_incremental(con: duckdb.DuckDBPyConnection, days_sql: str | None,
     days = con.execute("select count(*) from refresh_days").fetchone()[0]
     if days:
         for name in models:
-            con.execute(load_sql("_refresh_delete").format(table=_quote(name)))
+            con.execute(load_sql("_refresh_delete").format(table=_quote(name), day="published_date"))
             # in day order: row groups then cover few days, and date filters skip the rest
             con.execute(f"insert into {_quote(name)} by name select * from "
                         f"({model_sql(name, load_sql('_mentions_of_days'))}) order by all")
+    con.execute("drop table refresh_days")
+    return int(days)
+
+
+def start_story_days(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty temp table collecting the event days a load touches (see note_story_days)."""
+    con.execute("create or replace temp table story_days (day date)")
+
+
+def note_story_days(con: duckdb.DuckDBPyConnection, article_ids: pa.Array) -> None:
+    """Remember the days of the events of some articles, for refresh_story_events. Called
+    before their events or publication days change and again after, so both the days they
+    leave and those they join are rebuilt."""
+    if len(article_ids):
+        execute(con, load_sql("_story_days_of"),
+                tables={"story_article_ids": pa.table({"article_id": article_ids})})
+
+
+def refresh_story_events(con: duckdb.DuckDBPyConnection, days_sql: str | None) -> int:
+    """Rebuild fct_story_events for some event days (every day when `days_sql` is None; else
+    SQL selecting one column of dates, NULL for unknown), in the caller's transaction.
+    Returns how many days were rebuilt."""
+    con.execute("create or replace temp table refresh_days (day_key date not null)")
+    source = ("select distinct event_day from stg_story_events" if days_sql is None else days_sql)
+    con.execute(f"insert into refresh_days select distinct coalesce(d, date '{UNKNOWN_DAY}') "
+                f"from ({source}) as t(d)")
+    days = con.execute("select count(*) from refresh_days").fetchone()[0]
+    table = _quote(STORY_EVENTS)
+    if days_sql is None:  # days no event has any more go too
+        con.execute(f"delete from {table}")
+    if days:
+        con.execute(load_sql("_refresh_delete").format(table=table, day="event_day"))
+        # by day: row groups then cover few days, and GDELT-style date filters skip the rest
+        con.execute(f"insert into {table} by name select * from ({load_sql(STORY_EVENTS)}) "
+                    f"order by event_day, story_key")
     con.execute("drop table refresh_days")
     return int(days)
 

@@ -168,6 +168,17 @@ def test_two_runs_fold_the_copy_and_cluster_the_story(warehouse):
         con.close()
 
 
+def test_story_events_kept_by_the_stories_step_equal_a_full_rebuild(warehouse):
+    db_file, _first, _second = warehouse
+    con = db.connect(db_file)
+    try:
+        kept = con.execute("select * from fct_story_events order by all").fetchall()
+        db.build_models(con)  # views + every model rebuilt from scratch
+        assert con.execute("select * from fct_story_events order by all").fetchall() == kept
+    finally:
+        con.close()
+
+
 def test_rerunning_the_stories_step_changes_nothing(warehouse):
     db_file, _first, second = warehouse
     con = db.connect(db_file, read_only=True)

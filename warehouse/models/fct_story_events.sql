@@ -2,37 +2,20 @@
 -- articles of several outlets, syndicated copies included, reporting one event) are one row,
 -- with how many coded mentions, articles and sources stand behind it (GDELT's NumMentions,
 -- NumArticles, NumSources). An article outside any story (the stories step has not run) is a
--- story of its own. The day is GDELT's: the event's date when the text gives the day, else the
--- article's UTC publication day. event_id is the group's representative: its earliest article's
--- first coded event; gdelt_events shows that row with these counts.
-create or replace view fct_story_events as
+-- story of its own. event_id is the group's representative: its earliest article's first
+-- coded event; gdelt_events shows that row with these counts.
+-- Materialized: table (migration 008), grain story_key x event_day x actors x cameo_code. This
+-- SELECT covers the days in the temp table `refresh_days` (day_key; 0001-01-01 for an unknown
+-- day): groups never span days, so refreshing a day's rows is a rebuild of that day.
 with
-events as (
-    select * from stg_events
-),
-
-published as (
-    select article_id, published_at from articles
-),
-
 keyed as (
-    select
-        events.*,
-        coalesce(story_id, 'article:' || article_id) as story_key,
-        case
-            when date_precision = 'day' and event_date is not null then event_date
-            else coalesce(published_date, event_date)
-        end as event_day,
-        coalesce(actor1_entity_id, lower(actor1_name), '') as actor1_key,
-        coalesce(actor2_entity_id, lower(actor2_name), '') as actor2_key,
-        published.published_at
-    from events
-    left join published using (article_id)
+    select * from stg_story_events
+    where coalesce(event_day, date '0001-01-01') in (select day_key from refresh_days)
 ),
 
 final as (
     select
-        arg_min(event_id, (coalesce(published_at, timestamptz '9999-12-31 00:00:00+00'), article_id,
+        arg_min(event_id, (coalesce(article_published_at, timestamptz '9999-12-31 00:00:00+00'), article_id,
             sentence_idx, event_id))
             as event_id,
         story_key,
@@ -52,4 +35,4 @@ final as (
     group by story_key, event_day, actor1_key, actor2_key, cameo_code
 )
 
-select * from final;
+select * from final

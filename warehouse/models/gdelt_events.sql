@@ -6,8 +6,17 @@
 -- What each column holds, and the columns we cannot fill (always null), are in docs/GDELT.md.
 create or replace view gdelt_events as
 with
+-- GDELT's Day is the event's date as resolved, mostly the publication day: ours when the text
+-- gives the day, else the article's UTC publication day: fct_story_events' event_day, a key of
+-- its grouping, so a filter on Day / MonthYear / Year reaches the events before they are
+-- grouped (a month of GDELT SQL at a million articles: 1.0 s -> 0.2 s).
 events as (
-    select stg_events.*, grouped.num_mentions, grouped.num_sources, grouped.num_articles
+    select
+        stg_events.*,
+        grouped.num_mentions,
+        grouped.num_sources,
+        grouped.num_articles,
+        grouped.event_day as gdelt_day
     from stg_events
     inner join fct_story_events as grouped using (event_id)
 ),
@@ -20,29 +29,16 @@ fips as (
     select iso3, fips from ref_countries
 ),
 
-dated as (
-    select
-        events.*,
-        -- GDELT's Day is the event's date as resolved, mostly the publication day: ours when
-        -- the text gives the day, else the article's UTC publication day.
-        case
-            when events.date_precision = 'day' and events.event_date is not null
-                then events.event_date
-            else coalesce(events.published_date, events.event_date)
-        end as gdelt_day
-    from events
-),
-
 located as (
     select
-        dated.*,
-        dated.article_url as source_url,
-        dated.article_fetched_at as fetched_at,
+        events.*,
+        events.article_url as source_url,
+        events.article_fetched_at as fetched_at,
         places.canonical_name as place_name,
         case places.kind when 'country' then 1 when 'place' then 4 end as place_type,
         fips.fips as place_fips
-    from dated
-    left join places on places.entity_id = dated.location_entity_id
+    from events
+    left join places on places.entity_id = events.location_entity_id
     left join fips on fips.iso3 = places.country_code
 ),
 

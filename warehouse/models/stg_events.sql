@@ -7,7 +7,7 @@ source as (
 ),
 
 articles as (
-    select article_id, source_id, publisher, published_date, story_id, is_duplicate, url,
+    select article_id, source_id, publisher, published_at, published_date, story_id, is_duplicate, url,
         fetched_at
     from stg_articles
 ),
@@ -47,6 +47,7 @@ final as (
         articles.is_duplicate,
         articles.url as article_url,
         articles.fetched_at as article_fetched_at,
+        articles.published_at as article_published_at,
         source.run_id
     from source
     left join articles using (article_id)
