@@ -36,10 +36,10 @@ log = logging.getLogger(__name__)
 # smaller ones wait in search_postings_recent, flushed once it holds RECENT_MAX_POSTINGS.
 DIRECT_MIN_DOCS = 2_000
 RECENT_MAX_POSTINGS = 2_000_000
-# Articles tokenized at a time (bounds memory: ~3 KB of text and ~500 tokens each; a 20,000
-# article load batch peaks as high as 5,000-article chunks did with the first version). A batch
-# of up to this many is one chunk, sorted once; the chunks of a bigger batch are merged. Bigger
-# chunks send fewer distinct tokens through _search_words.sql (most recur in every chunk).
+# Articles tokenized at a time (bounds memory: ~3 KB of text and ~500 tokens each; indexing a
+# 20,000-article batch peaked at 670 MiB RSS, 900 with the first version's 5,000-article
+# chunks). A batch of up to this many is one chunk, sorted once; the chunks of a bigger batch
+# are merged. Bigger chunks send fewer distinct tokens through _search_words.sql (most recur).
 CHUNK_DOCS = 20_000
 # New terms get their ids in term order, block by block of this many documents of a batch
 # (CHUNK_DOCS of the first version), so the ids do not depend on CHUNK_DOCS.
@@ -123,12 +123,16 @@ def _postings(con: duckdb.DuckDBPyConnection, docids: np.ndarray, first: int,
     tf[-1:] = len(keys) - starts[-1:]
     keys = keys[starts]
     del starts
-    doc_pos = keys & 0xFFFFFFFF
-    keys >>= 32
+    term_id = np.empty(len(keys), np.int32)
+    np.right_shift(keys, 32, out=term_id, casting="unsafe")
+    keys &= 0xFFFFFFFF  # the document's position in the chunk
     lengths = np.zeros(len(docids), np.int32)
-    np.add.at(lengths, doc_pos, tf)
-    postings = pa.table({"term_id": pa.array(keys.astype(np.int32)), "docid": pa.array(docids[doc_pos]),
-                         "tf": pa.array(tf)})
+    np.add.at(lengths, keys, tf)
+    if len(docids) and docids[-1] - docids[0] == len(docids) - 1:  # consecutive, as numbered
+        keys += docids[0]
+    else:
+        keys = docids[keys]
+    postings = pa.table({"term_id": pa.array(term_id), "docid": pa.array(keys), "tf": pa.array(tf)})
     return postings, pa.table({"docid": pa.array(docids), "doc_len": pa.array(lengths)})
 
 
