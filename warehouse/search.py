@@ -95,9 +95,9 @@ def _occurrences(con: duckdb.DuckDBPyConnection, bodies: pa.Array, first: int) -
     keys |= owner  # owner < 2**31; _DROPPED and -1 have every low bit set already
     if len(several_raw):  # "north-korea" -> north, korea: one key per term
         several = np.flatnonzero(keys == -1)
-        tokens = raw[several]
-        start = np.searchsorted(several_raw, tokens)
-        count = np.searchsorted(several_raw, tokens, side="right") - start
+        multi = raw[several]
+        start = np.searchsorted(several_raw, multi)
+        count = np.searchsorted(several_raw, multi, side="right") - start
         within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
         extra = several_key[np.repeat(start, count) + within] | np.repeat(owner[several], count)
         keys[several] = _DROPPED
