@@ -8,7 +8,9 @@ articles it touched (new, changed or deleted), inside the load's transaction.
 Indexing a batch: pyarrow splits the texts on whitespace and dictionary-encodes the tokens;
 DuckDB turns each *distinct* token into terms (lower-case, accents stripped, split on anything
 but letters and digits, stop words dropped, Porter-stemmed with the fts extension's stem(): the
-same SQL as the query side) and gives each term an integer id; numpy counts term frequencies.
+same SQL as the query side) and gives each term an integer id; numpy makes one integer key per
+occurrence (term_id << 32 | document) and sorts them once: runs of equal keys are postings,
+already in term order, and their lengths the term frequencies.
 Tables (migration 005): `search_docs` (one row per indexed article), `search_terms`,
 `search_postings` (term_id, docid, tf; appended in term order so row-group min/max statistics
 let a query read only its terms' row groups) and `search_postings_recent` (postings of small
@@ -34,8 +36,16 @@ log = logging.getLogger(__name__)
 # smaller ones wait in search_postings_recent, flushed once it holds RECENT_MAX_POSTINGS.
 DIRECT_MIN_DOCS = 2_000
 RECENT_MAX_POSTINGS = 2_000_000
-# Articles tokenized at a time (bounds memory: ~3 KB of text and ~500 tokens each).
-CHUNK_DOCS = 5_000
+# Articles tokenized at a time (bounds memory: ~3 KB of text and ~500 tokens each; indexing a
+# 20,000-article batch peaked at 670 MiB RSS, 900 with the first version's 5,000-article
+# chunks). A batch of up to this many is one chunk, sorted once; the chunks of a bigger batch
+# are merged. Bigger chunks send fewer distinct tokens through _search_words.sql (most recur).
+CHUNK_DOCS = 20_000
+# New terms get their ids in term order, block by block of this many documents of a batch
+# (CHUNK_DOCS of the first version), so the ids do not depend on CHUNK_DOCS.
+TERM_ID_DOCS = 5_000
+# Sort key of a token that gives no term (a stop word, punctuation): after every real term.
+_DROPPED = np.iinfo(np.int64).max
 
 
 class SearchIndexMissing(RuntimeError):
@@ -47,45 +57,82 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, **tables: pa.Table) -> pa.Ta
     return run_script(con, sql, tables=tables).fetch_arrow_table()
 
 
-def _postings(con: duckdb.DuckDBPyConnection, docids: np.ndarray,
-              bodies: pa.Array) -> tuple[pa.Table, pa.Table]:
-    """(postings sorted by term_id then docid, doc lengths) of one chunk of documents."""
-    tokens = pc.ascii_split_whitespace(bodies)  # other spaces: split by _search_words.sql
-    flat = pc.list_flatten(tokens)
-    if len(flat) == 0:
-        empty = pa.table({"term_id": pa.array([], pa.int32()), "docid": pa.array([], pa.int64()),
-                          "tf": pa.array([], pa.int32())})
-        return empty, pa.table({"docid": pa.array([], pa.int64()), "doc_len": pa.array([], pa.int32())})
-    owner = pc.list_parent_indices(tokens).to_numpy().astype(np.int64)
-    encoded = pc.dictionary_encode(flat)
-    raw = encoded.indices.to_numpy().astype(np.int64)
-    distinct = len(encoded.dictionary)
-    raw_table = pa.table({"i": pa.array(np.arange(distinct, dtype=np.int32)), "token": encoded.dictionary})
+def _token_keys(con: duckdb.DuckDBPyConnection, dictionary: pa.Array,
+                part: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct token's term as a sort key (term_id << 32), _DROPPED if it gives none, -1
+    if it gives several; and the (token, term key) pairs of those, by token. `part`: the
+    first block of TERM_ID_DOCS documents each token is in."""
+    raw_table = pa.table({"i": pa.array(np.arange(len(dictionary), dtype=np.int32)),
+                          "token": dictionary, "part": pa.array(part)})
     words = _rows(con, load_sql("_search_words"), search_raw=raw_table)
     mapping = _rows(con, load_sql("_search_term_ids"), search_batch_terms=words)
     map_raw = mapping.column("i").to_numpy().astype(np.int64)
-    map_term = mapping.column("term_id").to_numpy().astype(np.int64)
-    order = np.argsort(map_raw, kind="stable")
-    map_raw, map_term = map_raw[order], map_term[order]
-    per_raw = np.bincount(map_raw, minlength=distinct)
-    first = np.concatenate([[0], np.cumsum(per_raw)[:-1]])
-    # Occurrences of each (document, token), then each token's terms.
-    pairs, counts = np.unique(owner * distinct + raw, return_counts=True)
-    doc_pos, token = pairs // distinct, pairs % distinct
-    repeat = per_raw[token]
-    total = int(repeat.sum())
-    starts = np.repeat(first[token], repeat)
-    within = np.arange(total) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    term = map_term[starts + within]
-    doc_pos = np.repeat(doc_pos, repeat)
-    counts = np.repeat(counts, repeat)
-    # Tokens that differ only in case or punctuation share a term: add them up, in term order.
-    keys, inverse = np.unique((term << 32) | doc_pos, return_inverse=True)
-    tf = np.bincount(inverse, weights=counts).astype(np.int32)
-    docid = docids[keys & 0xFFFFFFFF]
-    postings = pa.table({"term_id": pa.array((keys >> 32).astype(np.int32)),
-                         "docid": pa.array(docid), "tf": pa.array(tf)})
-    lengths = np.bincount(keys & 0xFFFFFFFF, weights=tf, minlength=len(docids)).astype(np.int32)
+    map_key = mapping.column("term_id").to_numpy().astype(np.int64) << 32
+    per_raw = np.bincount(map_raw, minlength=len(dictionary))
+    keys = np.full(len(dictionary), _DROPPED)
+    keys[map_raw] = map_key
+    keys[per_raw > 1] = -1
+    several = per_raw[map_raw] > 1
+    order = np.argsort(map_raw[several], kind="stable")
+    return keys, map_raw[several][order], map_key[several][order]
+
+
+def _occurrences(con: duckdb.DuckDBPyConnection, bodies: pa.Array, first: int) -> np.ndarray:
+    """One sort key per term occurrence in `bodies` (documents `first`... of their batch):
+    term_id << 32 | the document's position in `bodies`; _DROPPED for tokens without terms."""
+    tokens = pc.ascii_split_whitespace(bodies)  # other spaces: split by _search_words.sql
+    encoded = pc.dictionary_encode(pc.list_flatten(tokens))
+    # Each big array costs page faults on fresh memory (a quarter of the CPU time measured
+    # here): int32 where it fits, few copies. owner: each token's document in `bodies`.
+    owner = np.repeat(np.arange(len(bodies), dtype=np.int32), np.diff(tokens.offsets.to_numpy()))
+    del tokens
+    raw = encoded.indices.to_numpy()
+    first_doc = np.full(len(encoded.dictionary), len(bodies), np.int32)  # same type as owner: fast
+    np.minimum.at(first_doc, raw, owner)
+    token_keys, several_raw, several_key = _token_keys(con, encoded.dictionary,
+                                                       (first + first_doc) // TERM_ID_DOCS)
+    keys = token_keys[raw]
+    keys |= owner  # owner < 2**31; _DROPPED and -1 have every low bit set already
+    if len(several_raw):  # "north-korea" -> north, korea: one key per term
+        several = np.flatnonzero(keys == -1)
+        multi = raw[several]
+        start = np.searchsorted(several_raw, multi)
+        count = np.searchsorted(several_raw, multi, side="right") - start
+        within = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        extra = several_key[np.repeat(start, count) + within] | np.repeat(owner[several], count)
+        keys[several] = _DROPPED
+        keys = np.concatenate([keys, extra])
+    return keys
+
+
+def _postings(con: duckdb.DuckDBPyConnection, docids: np.ndarray, first: int,
+              bodies: pa.Array) -> tuple[pa.Table, pa.Table]:
+    """(postings sorted by term_id then docid, doc lengths) of one chunk of documents, the
+    `first`-th onwards of their batch."""
+    keys = _occurrences(con, bodies, first)
+    keys.sort()
+    keys = keys[:np.searchsorted(keys, _DROPPED)]
+    # Equal keys are one (term, document): their count is the term frequency.
+    new = np.empty(len(keys), bool)
+    new[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    del new
+    tf = np.empty(len(starts), np.int32)
+    np.subtract(starts[1:], starts[:-1], out=tf[:-1])
+    tf[-1:] = len(keys) - starts[-1:]
+    keys = keys[starts]
+    del starts
+    term_id = np.empty(len(keys), np.int32)
+    np.right_shift(keys, 32, out=term_id, casting="unsafe")
+    keys &= 0xFFFFFFFF  # the document's position in the chunk
+    lengths = np.zeros(len(docids), np.int32)
+    np.add.at(lengths, keys, tf)
+    if len(docids) and docids[-1] - docids[0] == len(docids) - 1:  # consecutive, as numbered
+        keys += docids[0]
+    else:
+        keys = docids[keys]
+    postings = pa.table({"term_id": pa.array(term_id), "docid": pa.array(keys), "tf": pa.array(tf)})
     return postings, pa.table({"docid": pa.array(docids), "doc_len": pa.array(lengths)})
 
 
@@ -101,14 +148,16 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> int:
         target = "search_postings" if new_docs.num_rows >= DIRECT_MIN_DOCS else "search_postings_recent"
         rows = pc.index_in(new_docs.column("article_id"), value_set=source.column("article_id"))
         picked = source.take(rows)
-        bodies = pc.binary_join_element_wise(pc.fill_null(picked.column("title"), ""),
-                                             pc.fill_null(picked.column("text"), ""), " ")
-        if isinstance(bodies, pa.ChunkedArray):
-            bodies = bodies.combine_chunks()
         docids = new_docs.column("docid").to_numpy()
         postings, lengths = [], []
-        for lo in range(0, len(docids), CHUNK_DOCS):
-            p, d = _postings(con, docids[lo:lo + CHUNK_DOCS], bodies.slice(lo, CHUNK_DOCS))
+        step = max(CHUNK_DOCS // TERM_ID_DOCS, 1) * TERM_ID_DOCS  # whole blocks: same term ids
+        for lo in range(0, len(docids), step):
+            chunk = picked.slice(lo, step)
+            bodies = pc.binary_join_element_wise(pc.fill_null(chunk.column("title"), ""),
+                                                 pc.fill_null(chunk.column("text"), ""), " ")
+            if isinstance(bodies, pa.ChunkedArray):
+                bodies = bodies.combine_chunks()
+            p, d = _postings(con, docids[lo:lo + step], lo, bodies)
             postings.append(p)
             lengths.append(d)
         all_postings = pa.concat_tables(postings)

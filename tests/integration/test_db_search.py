@@ -92,3 +92,78 @@ def test_a_reload_of_the_same_parts_leaves_the_index_as_it_was(con, tmp_path):
     after = checksums(con)
     assert {t: after[t] for t in after if t.startswith("search_")} == {
         t: before[t] for t in before if t.startswith("search_")}
+
+
+TRICKY = {  # article_id: (title, text)
+    "t01": (None, None),
+    "t02": ("", ""),
+    "t03": (None, "Only the text, here."),
+    "t04": ("Only a title", None),
+    "t05": ("Caf\u00e9\u00a0S\u00e3o\u2003Paulo", "north-korea's  \t\nKyiv\u2009Geneva\u3000\u3000Kyiv"),
+    "t06": ("!!! ??? ...", "--- *** ,,,"),
+    "t07": ("the and of", "a an the"),
+    "t08": ("   leading", "trailing   "),
+    "t09": ("MIXED Case WORDS", "mixed case words words"),
+    "t10": ("\u00c9L\u00c8VE", "\u00e9l\u00e8ve ELEVE eleve-\u00e9l\u00e8ve"),
+    "t11": ("tab\there", "new\nline\r\nCRLF\x0bvertical\x0cfeed"),
+    "t12": ("\u200bzero\u200bwidth", "\u0660\u0661 digits \u00b2 \u2460 a1b2 1,000.50"),
+    "t13": ("Kyiv", "Geneva talks, Kyiv-Geneva line; geneva"),
+}
+
+
+def _tricky(ids=None):
+    import pyarrow as pa
+    ids = sorted(TRICKY) if ids is None else ids
+    return pa.table({"article_id": ids, "title": [TRICKY[a][0] for a in ids],
+                     "text": [TRICKY[a][1] for a in ids]})
+
+
+def _index(con):
+    """(term, article_id, tf) of every live posting, and doc_len per article."""
+    postings = con.execute(
+        "select t.term, d.article_id, p.tf from search_postings p join search_terms t using (term_id) "
+        "join search_docs d using (docid) union all "
+        "select t.term, d.article_id, p.tf from search_postings_recent p join search_terms t using (term_id) "
+        "join search_docs d using (docid) order by all").fetchall()
+    return postings, dict(con.execute("select article_id, doc_len from search_docs").fetchall())
+
+
+def test_index_equals_a_plain_reference_on_tricky_text(con, monkeypatch):
+    # Chunks of 2 articles merged, new term ids by blocks of 3: every path of the indexer.
+    monkeypatch.setattr(search, "CHUNK_DOCS", 2)
+    monkeypatch.setattr(search, "TERM_ID_DOCS", 3)
+    tricky = _tricky()  # read by name by the SQL below
+    search.index_articles(con, tricky)
+    # The reference: the whole of title + text split on anything but letters and digits.
+    expected = con.execute(r"""
+        with words as (
+            select article_id, unnest(regexp_split_to_array(
+                lower(strip_accents(coalesce(title, '') || ' ' || coalesce(text, ''))), '[^\pL\pN]+')) as word
+            from tricky
+        )
+        select stem(word, 'porter') as term, article_id, count(*) as tf
+        from words
+        where word <> '' and word not in (select word from search_stopwords)
+        group by all order by all""").fetchall()
+    postings, lengths = _index(con)
+    assert postings == expected
+    assert lengths == {a: sum(tf for _, b, tf in expected if b == a) for a in TRICKY}
+    assert ("korea", "t05", 1) in postings and ("kyiv", "t05", 2) in postings
+    assert lengths["t01"] == lengths["t06"] == lengths["t07"] == 0
+
+
+def test_term_ids_do_not_depend_on_the_chunk_size(tmp_path, migrated_template, monkeypatch):
+    import shutil
+    monkeypatch.setattr(search, "TERM_ID_DOCS", 4)
+    built = []
+    for chunk in (1, 3, 8, 1_000):  # rounded to whole blocks of TERM_ID_DOCS
+        monkeypatch.setattr(search, "CHUNK_DOCS", chunk)
+        path = tmp_path / f"chunk{chunk}.duckdb"
+        shutil.copy(migrated_template, path)
+        with db.connect(path) as con:
+            search.index_articles(con, _tricky(sorted(TRICKY)[:9]))
+            search.index_articles(con, _tricky())  # the others new, the first nine unchanged
+            built.append([con.execute(f"select * from {t} order by all").fetchall() for t in (
+                "search_terms", "search_postings", "search_postings_recent", "search_docs", "search_meta")])
+    assert built[0] == built[1] == built[2] == built[3]
+    assert len(built[0][0]) > 10
