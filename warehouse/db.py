@@ -376,20 +376,10 @@ def _drop_replaced(con: duckdb.DuckDBPyConnection, replace: Replace, result: Loa
     result.replaced_articles = len(ids)
 
 
-@dataclass
-class _Load:
-    """What the groups of one load share."""
-
-    children: Sequence[str]          # child tables named by the load (their rows replaced)
-    result: LoadResult
-    first: bool                      # the warehouse had no articles: models built once, at the end
-    touched: list[pa.Array] = field(default_factory=list)  # ids of the articles loaded
-
-
-def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]], load: _Load) -> None:
+def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
+                children: Sequence[str], result: LoadResult, touched: list[pa.Array]) -> None:
     """Load one group of parts: articles first (their old children deleted, then the new ones
-    appended), everything else MERGEd."""
-    children, result, touched = load.children, load.result, load.touched
+    appended), everything else MERGEd. Adds the ids of the articles it touched to `touched`."""
     article_ids = pa.array([], pa.string())
     articles = None
     for table_name in SCHEMAS:  # dependency order: articles before their children
@@ -418,7 +408,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
             mine = pc.is_in(data.column("article_id"), value_set=article_ids)
             new_rows = dedupe_on_key(table_name, data.filter(mine))
             merged = _insert(con, table_name, new_rows)
-            if table_name == "mentions" and new_rows.num_rows and not load.first:
+            if table_name == "mentions" and new_rows.num_rows:
                 models.add_delta(con, load_sql("_mentions_of_batch"), 1, {
                     "delta_mentions": new_rows, "delta_articles": articles})
             others = data.filter(pc.invert(mine))
@@ -454,25 +444,23 @@ def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[P
     if replace is not None:
         _drop_replaced(con, replace, result)
         _step("replaced")
-    # The first load: counting each batch's mentions into the models costs more than building
-    # them once from the loaded tables (~80 CPU-s of a million-article load).
-    first = not con.execute("select exists (select 1 from articles)").fetchone()[0]
-    load = _Load(children=[t for t in ARTICLE_CHILDREN if t in parts], result=result, first=first)
+    children = [t for t in ARTICLE_CHILDREN if t in parts]
+    touched: list[pa.Array] = []
     for name, group in _part_groups(parts):
-        _load_group(con, group, load)
+        _load_group(con, group, children, result, touched)
         _step(f"group:{name}")
     merged_at = time.perf_counter()
     queued = models.queued_full_refreshes(con)
-    full = [m for m in models.INCREMENTAL if m in queued or first]
-    partial = [m for m in models.INCREMENTAL if m not in full]
+    full = [m for m in models.INCREMENTAL if m in queued]
+    partial = [m for m in models.INCREMENTAL if m not in queued]
     models.apply_deltas(con, partial)
     if full:
         models.refresh_incremental(con, None, full)
     result.refreshed_days = models.refresh_incremental(con, "select day from load_days", partial)
-    story_full = first or models.STORY_EVENTS in queued
-    if load.touched and not story_full:  # the days their events joined
-        models.note_story_days(con, pa.concat_arrays([a.cast(pa.string()) for a in load.touched]))
-    models.refresh_story_events(con, None if story_full else "select day from story_days")
+    if touched:  # the days their events joined
+        models.note_story_days(con, pa.concat_arrays([a.cast(pa.string()) for a in touched]))
+    models.refresh_story_events(
+        con, None if models.STORY_EVENTS in queued else "select day from story_days")
     con.execute("drop table story_days")
     _step("models")
     if con.execute("select count(*) from load_gc").fetchone()[0]:
