@@ -31,7 +31,8 @@ search index, column tests). The last line printed is one JSON object: articles,
 max_query_s, peak_rss_mib, incremental_load_s and the details.
 
 Targets (issue 7, on the 2-core box): load < 60 s, each query < 1 s, peak memory < 4 GiB,
-incremental load < 5 s.
+incremental load < 5 s. `--floor` also times DuckDB alone copying the bulk run's Parquet into
+bare tables (no keys, marts, index or tests): what writing the rows costs at all.
 """
 
 from __future__ import annotations
@@ -450,6 +451,29 @@ def run_queries(db_path: Path, world: World, last: date, repeat: int) -> dict[st
     return results
 
 
+# --- the floor: DuckDB alone --------------------------------------------------------------------
+
+FLOOR_TABLES = ("articles", "mentions", "events", "entities", "fetch_log", "feed_items")
+
+
+def floor_copy(lake_dir: Path, run_id: str, db_path: Path) -> dict[str, float]:
+    """What writing the rows costs at all: DuckDB copying the run's Parquet parts into bare
+    tables (no keys, merge, mart, index or test), each table checkpointed. Wall and CPU-s."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path))
+    con.execute("set memory_limit = '2GB'")
+    wall, cpu = time.perf_counter(), _cpu()
+    try:
+        for name in FLOOR_TABLES:
+            files = [str(p) for p in lake.list_parts(lake_dir, name, run_id=run_id)]
+            con.execute(f"create table {name} as select * from read_parquet($files)", {"files": files})
+            con.execute("checkpoint")
+    finally:
+        con.close()
+    return {"floor_s": round(time.perf_counter() - wall, 1), "floor_cpu_s": round(_cpu() - cpu, 1)}
+
+
 # --- main -----------------------------------------------------------------------------------------
 
 def _cpu() -> float:
@@ -472,6 +496,8 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="keep everything here (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="do not delete the temp dir")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--floor", action="store_true",
+                        help="also time DuckDB alone copying the same Parquet into bare tables")
     args = parser.parse_args()
 
     root = args.data_dir or Path(tempfile.mkdtemp(prefix="newsetl-bench-"))
@@ -495,6 +521,12 @@ def main() -> None:
         load_s, load_cpu = time.perf_counter() - wall, _cpu() - cpu
         print(f"loaded {bulk.result.rows['articles']:,} articles in {load_s:.1f} s "
               f"({load_cpu:.1f} CPU-s); steps {bulk.seconds}; problems {bulk.problems}")
+
+        floor = floor_copy(lake_dir, bulk_run, root / "floor.duckdb") if args.floor else {}
+        if floor:
+            print(f"floor (DuckDB copying the same Parquet into bare tables): {floor['floor_s']} s "
+                  f"({floor['floor_cpu_s']} CPU-s)")
+            (root / "floor.duckdb").unlink()
 
         query_results = run_queries(db_path, world, END_DAY, args.repeat)
 
@@ -540,7 +572,7 @@ def main() -> None:
             "incremental_load_s": round(inc_s, 2), "incremental_load_cpu_s": round(inc_cpu, 2),
             "incremental_steps_s": inc.seconds,
             "peak_rss_mib": round(peak), "lake_mib": round(lake_mib), "db_mib": round(db_mib),
-            "generate_s": round(gen_s, 1), "problems": bulk.problems + inc.problems,
+            "generate_s": round(gen_s, 1), "problems": bulk.problems + inc.problems, **floor,
         }
     finally:
         if args.data_dir is None and not args.keep:
