@@ -24,9 +24,11 @@ from warehouse.sql import execute, load_sql, run_script
 
 log = logging.getLogger(__name__)
 
-# Views, in dependency order (each file is a `create or replace view`; utc_day is a macro).
+# Views, in dependency order (each file is a `create or replace view`; utc_day and gdelt_day
+# are macros).
 VIEWS: tuple[str, ...] = (
     "utc_day",
+    "gdelt_day",
     "stg_articles",
     "stg_mentions",
     "stg_events",

@@ -12,10 +12,7 @@ final as (
     select
         events.*,
         coalesce(story_id, 'article:' || article_id) as story_key,
-        case
-            when date_precision = 'day' and event_date is not null then event_date
-            else coalesce(published_date, event_date)
-        end as event_day,
+        gdelt_day(date_precision, event_date, published_date) as event_day,
         coalesce(actor1_entity_id, lower(actor1_name), '') as actor1_key,
         coalesce(actor2_entity_id, lower(actor2_name), '') as actor2_key
     from events
