@@ -10,7 +10,11 @@ select
     mentions.sentence_idx,
     articles.published_date
 from main.mentions as mentions
-inner join stg_articles as articles using (article_id)
+inner join (
+    -- filtered here too: a join to all of stg_articles builds a hash table of every article
+    select article_id, published_date from stg_articles
+    where article_id in (select article_id from child_article_ids)
+) as articles using (article_id)
 where mentions.article_id in (select article_id from child_article_ids);
 
 insert into load_gc
