@@ -463,15 +463,15 @@ def floor_copy(lake_dir: Path, run_id: str, db_path: Path) -> dict[str, float]:
 
     con = duckdb.connect(str(db_path))
     con.execute("set memory_limit = '2GB'")
-    wall, cpu = time.perf_counter(), _cpu()
     try:
-        for name in FLOOR_TABLES:
-            files = [str(p) for p in lake.list_parts(lake_dir, name, run_id=run_id)]
-            con.execute(f"create table {name} as select * from read_parquet($files)", {"files": files})
-            con.execute("checkpoint")
+        with Stopwatch() as took:
+            for name in FLOOR_TABLES:
+                files = [str(p) for p in lake.list_parts(lake_dir, name, run_id=run_id)]
+                con.execute(f"create table {name} as select * from read_parquet($files)", {"files": files})
+                con.execute("checkpoint")
     finally:
         con.close()
-    return {"floor_s": round(time.perf_counter() - wall, 1), "floor_cpu_s": round(_cpu() - cpu, 1)}
+    return {"floor_s": round(took.wall, 1), "floor_cpu_s": round(took.cpu, 1)}
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -479,6 +479,17 @@ def floor_copy(lake_dir: Path, run_id: str, db_path: Path) -> dict[str, float]:
 def _cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
+
+
+class Stopwatch:
+    """Wall and CPU seconds of a `with` block: `.wall`, `.cpu` once it ends."""
+
+    def __enter__(self) -> "Stopwatch":
+        self._wall, self._cpu = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall, self.cpu = time.perf_counter() - self._wall, _cpu() - self._cpu
 
 
 def _mib(path: Path) -> float:
@@ -507,18 +518,18 @@ def main() -> None:
     root.mkdir(parents=True, exist_ok=True)
     print(f"data dir: {root}")
     try:
-        wall, cpu = time.perf_counter(), _cpu()
-        world = World(args.articles, args.seed)
-        bulk_run = "20260630T230000Z-bench0"
-        rows = write_run(world, lake_dir, bulk_run, 0, args.articles, args.batch_size, args.seed,
-                         (END_DAY, DAYS))
-        gen_s, gen_cpu = time.perf_counter() - wall, _cpu() - cpu
+        with Stopwatch() as took:
+            world = World(args.articles, args.seed)
+            bulk_run = "20260630T230000Z-bench0"
+            rows = write_run(world, lake_dir, bulk_run, 0, args.articles, args.batch_size, args.seed,
+                             (END_DAY, DAYS))
+        gen_s, gen_cpu = took.wall, took.cpu
         print(f"generated and wrote the lake: {rows} in {gen_s:.1f} s ({gen_cpu:.1f} CPU-s)")
 
-        wall, cpu = time.perf_counter(), _cpu()
-        bulk = loader.load_run(db_path, lake_dir, loader.RunFacts(
-            run_id=bulk_run, started_at=datetime.now(timezone.utc), kind="load"))
-        load_s, load_cpu = time.perf_counter() - wall, _cpu() - cpu
+        with Stopwatch() as took:
+            bulk = loader.load_run(db_path, lake_dir, loader.RunFacts(
+                run_id=bulk_run, started_at=datetime.now(timezone.utc), kind="load"))
+        load_s, load_cpu = took.wall, took.cpu
         print(f"loaded {bulk.result.rows['articles']:,} articles in {load_s:.1f} s "
               f"({load_cpu:.1f} CPU-s); steps {bulk.seconds}; problems {bulk.problems}")
 
@@ -544,10 +555,10 @@ def main() -> None:
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 path.replace(dest)
         shutil.rmtree(lake_dir / "refetch")
-        wall, cpu = time.perf_counter(), _cpu()
-        inc = loader.load_run(db_path, lake_dir, loader.RunFacts(
-            run_id=inc_run, started_at=datetime.now(timezone.utc), kind="pipeline"))
-        inc_s, inc_cpu = time.perf_counter() - wall, _cpu() - cpu
+        with Stopwatch() as took:
+            inc = loader.load_run(db_path, lake_dir, loader.RunFacts(
+                run_id=inc_run, started_at=datetime.now(timezone.utc), kind="pipeline"))
+        inc_s, inc_cpu = took.wall, took.cpu
         print(f"incremental: {inc_rows['articles']:,} new + {refetched} changed articles loaded in "
               f"{inc_s:.2f} s ({inc_cpu:.2f} CPU-s); steps {inc.seconds}; problems {inc.problems}")
 

@@ -222,13 +222,10 @@ def dedupe_on_key(table_name: str, data: pa.Table) -> pa.Table:
     return data.take(pc.take(last, keep))
 
 
-def _merge(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table, *,
-           deduped: bool = False) -> int:
-    """MERGE one batch (no transaction of its own). Returns the rows merged. `deduped`: the
-    caller has run dedupe_on_key already (it costs a hash of every key)."""
+def _merge(con: duckdb.DuckDBPyConnection, table_name: str, data: pa.Table) -> int:
+    """MERGE one batch (no transaction of its own). Returns the rows merged."""
     _check_table(table_name, data)
-    if not deduped:
-        data = dedupe_on_key(table_name, data)
+    data = dedupe_on_key(table_name, data)
     if data.num_rows == 0:
         return 0
     table = _quote(table_name)
@@ -397,7 +394,8 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
             # checkpoint rewrites every row group an UPDATE touched, text column included
             # (~1 s for 20 changed articles at a million), while a delete only marks rows.
             if len(existing):
-                execute(con, load_sql("_delete_articles"), tables=_ids(existing))
+                execute(con, load_sql("_delete_article_children").format(table=_quote("articles")),
+                        tables=_ids(existing))
             merged = _insert(con, table_name, data)
             if "mentions" not in children:  # their mentions stay: rebuild their (new) days
                 _days_of(con, article_ids)

@@ -85,6 +85,15 @@ def model_sql(name: str, mentions: str) -> str:
     return load_sql(name).format(mentions=mentions)
 
 
+def _refresh_days(con: duckdb.DuckDBPyConnection, days_sql: str) -> int:
+    """The temp table refresh_days (day_key; UNKNOWN_DAY for NULL) from `days_sql`, one
+    column of dates; returns how many days it holds."""
+    con.execute("create or replace temp table refresh_days (day_key date not null)")
+    con.execute(f"insert into refresh_days select distinct coalesce(d, date '{UNKNOWN_DAY}') "
+                f"from ({days_sql}) as t(d)")
+    return con.execute("select count(*) from refresh_days").fetchone()[0]
+
+
 def refresh_incremental(con: duckdb.DuckDBPyConnection, days_sql: str | None,
                         models: Iterable[str] = INCREMENTAL) -> int:
     """Rebuild the incremental models for some publication days (no transaction of its own).
@@ -92,13 +101,8 @@ def refresh_incremental(con: duckdb.DuckDBPyConnection, days_sql: str | None,
     `days_sql` selects one column of dates (NULL for unknown) from temp tables of the caller;
     None means every day there is. Returns how many days were rebuilt.
     """
-    con.execute("create or replace temp table refresh_days (day_key date not null)")
-    if days_sql is None:
-        con.execute(load_sql("_refresh_days_all"))
-    else:
-        con.execute(f"insert into refresh_days select distinct coalesce(d, date '{UNKNOWN_DAY}') "
-                    f"from ({days_sql}) as t(d)")
-    days = con.execute("select count(*) from refresh_days").fetchone()[0]
+    days = _refresh_days(con, "select published_date from stg_articles" if days_sql is None
+                         else days_sql)
     if days:
         for name in models:
             con.execute(load_sql("_refresh_delete").format(table=_quote(name), day="published_date"))
@@ -127,11 +131,8 @@ def refresh_story_events(con: duckdb.DuckDBPyConnection, days_sql: str | None) -
     """Rebuild fct_story_events for some event days (every day when `days_sql` is None; else
     SQL selecting one column of dates, NULL for unknown), in the caller's transaction.
     Returns how many days were rebuilt."""
-    con.execute("create or replace temp table refresh_days (day_key date not null)")
-    source = ("select distinct event_day from stg_story_events" if days_sql is None else days_sql)
-    con.execute(f"insert into refresh_days select distinct coalesce(d, date '{UNKNOWN_DAY}') "
-                f"from ({source}) as t(d)")
-    days = con.execute("select count(*) from refresh_days").fetchone()[0]
+    days = _refresh_days(con, "select event_day from stg_story_events" if days_sql is None
+                         else days_sql)
     table = _quote(STORY_EVENTS)
     if days_sql is None:  # days no event has any more go too
         con.execute(f"delete from {table}")

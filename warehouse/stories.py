@@ -25,7 +25,7 @@ WINDOW_DAYS = 3
 ASSIGN = pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                     ("duplicate_of", pa.string())])
 STORY_ROWS = pa.schema([f for f in STORIES if f.name != "top_entities"])
-_TEMP = ("story_window", "story_touched", "story_changed", "story_named", "story_assigned")
+_TEMP = ("story_window", "story_touched", "story_changed", "story_named", "story_days")
 
 
 def read_window(con: duckdb.DuckDBPyConnection, run_id: str,
@@ -51,8 +51,10 @@ def write_stories(con: duckdb.DuckDBPyConnection, assign: pa.Table, duplicates: 
             raise ValueError(f"{name}: schema differs from warehouse.stories:\n{table.schema}")
     row = run_script(con, load_sql("_stories_apply"), tables={
         "story_assign": assign, "story_dups": duplicates, "story_rows": stories}).fetchone()
-    # Their events may have changed story or original: rebuild the days of those events.
-    models.refresh_story_events(con, load_sql("_stories_event_days"))
+    # Their events may have changed story or original (not day): rebuild those events' days.
+    models.start_story_days(con)
+    models.note_story_days(con, assign.column("article_id").combine_chunks())
+    models.refresh_story_events(con, "select day from story_days")
     for name in _TEMP:
         con.execute(f"drop table if exists {name}")
     return int(row[0])

@@ -3,11 +3,6 @@
 -- story_dups (article_duplicates rows) and story_rows (stories rows without top_entities).
 -- Only what differs is written: a rerun over the same articles changes nothing, run_id included.
 
--- The articles re-clustered, kept for _stories_event_days.sql (Arrow tables are not visible
--- to statements run later).
-create or replace temp table story_assigned as
-select article_id from story_assign;
-
 -- Stories the articles belonged to before: their rows are replaced or dropped.
 create or replace temp table story_touched as
 select distinct story_id from articles
