@@ -461,6 +461,7 @@ def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[P
         con, None if models.STORY_EVENTS in queued else "select day from story_days")
     con.execute("drop table story_days")
     _step("models")
+    con.execute(load_sql("_gc_candidates"))
     if con.execute("select count(*) from load_gc").fetchone()[0]:
         result.removed_entities = con.execute(load_sql("_gc_entities")).fetchone()[0]
     _step("entities")

@@ -247,6 +247,18 @@ def test_reloaded_article_drops_stale_children(loaded, tmp_path):
     assert loaded.execute("select event_id from events order by 1").fetchall() == [("e2",), ("e3",)]
 
 
+def test_rows_a_transaction_appends_are_numbered_from_duckdbs_max_row_id(con):
+    """_gc_candidates.sql finds a load's own mentions by rowid >= 36028797018960000. If a
+    DuckDB upgrade changes that numbering, loads stay correct but slower: this says so."""
+    con.execute("create table numbered (x int)")
+    con.execute("insert into numbered values (1), (2)")
+    con.begin()
+    con.execute("insert into numbered values (3)")
+    appended = con.execute("select x from numbered where rowid >= 36028797018960000").fetchall()
+    con.rollback()
+    assert appended == [(3,)]
+
+
 def test_child_tables_not_in_the_load_are_left_alone(loaded, tmp_path):
     db.load_parts(loaded, write_fixture(tmp_path / "lake", "r2", {"articles": [_article("a1")]}))
     assert db.table_counts(loaded)["mentions"] == 4
