@@ -247,6 +247,13 @@ def test_reloaded_article_drops_stale_children(loaded, tmp_path):
     assert loaded.execute("select event_id from events order by 1").fetchall() == [("e2",), ("e3",)]
 
 
+def test_rowid_ranges_split_where_rowids_are_far_apart():
+    assert db.rowid_ranges([]) == []
+    assert db.rowid_ranges([7, 3, 4, 5, 100, 101, 5000], gap=10) == [(3, 7), (100, 101), (5000, 5000)]
+    assert db.rowid_ranges([1, 3], gap=0) == [(1, 1), (3, 3)]
+    assert db.rowid_ranges([1, 2], gap=0) == [(1, 2)]
+
+
 def test_rows_a_transaction_appends_are_numbered_from_duckdbs_max_row_id(con):
     """_gc_candidates.sql finds a load's own mentions by rowid >= 36028797018960000. If a
     DuckDB upgrade changes that numbering, loads stay correct but slower: this says so."""

@@ -1,15 +1,8 @@
 -- Articles in `child_article_ids` (Arrow, from Python) are about to be replaced or deleted.
 -- Their mentions (with rowids, so deleting them does not take another pass), and the entities
 -- their mentions and events name (they may be left with none, see _gc_entities.sql).
--- Two steps: one filtered pass over the table (0.35-0.45 s at 37.5 M mentions), then their
--- articles' days. Joined in one statement, or fetched by rowid after a pass over article_id
--- alone (a semi join with the rowid list), DuckDB read every row group in full (0.8-1.0 s):
--- it skips row groups for a rowid range, not for a list of rowids.
-create or replace temp table touched_rows as
-select rowid as mention_rowid, article_id, entity_id, sentence_idx
-from main.mentions
-where article_id in (select article_id from child_article_ids);
-
+-- `touched_rows` (Arrow, from warehouse.db: _load_touch_range.sql or _load_touch_scan.sql) are
+-- their mentions; here they get their articles' days.
 create or replace temp table touched_mentions as
 select
     touched_rows.mention_rowid,
@@ -23,8 +16,6 @@ inner join (
     select article_id, published_date from stg_articles
     where article_id in (select article_id from child_article_ids)
 ) as articles using (article_id);
-
-drop table touched_rows;
 
 insert into load_gc
 select entity_id
