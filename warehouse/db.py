@@ -378,7 +378,7 @@ def _touch_articles(con: duckdb.DuckDBPyConnection, ids: pa.Array, children: Seq
     existing = existing.column("article_id").combine_chunks()
     if len(existing) == 0:
         return existing
-    models.note_story_days(con, existing)  # the days their events leave
+    models.note_story_groups(con, existing)  # the groups their events leave
     # These articles' mentions, with their rowids (so deleting them takes no other pass).
     touched_rows = _touched_mentions(con, existing)
     run_script(con, load_sql("_load_touch"), tables={**_ids(existing), "touched_rows": touched_rows})
@@ -447,7 +447,7 @@ def _load_group(con: duckdb.DuckDBPyConnection, group: Mapping[str, list[Path]],
             if others.num_rows:  # children loaded without their article: upsert, and
                 orphans = pc.unique(others.column("article_id"))
                 if table_name == "events":
-                    models.note_story_days(con, orphans)
+                    models.note_story_groups(con, orphans)
                 merged += _merge(con, table_name, others)  # rebuild their articles' days
                 _days_of(con, orphans)
                 touched.append(orphans)
@@ -472,7 +472,7 @@ def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[P
     run_script(con, load_sql("_load_begin"))
     models.build_views(con)
     models.start_deltas(con)
-    models.start_story_days(con)
+    models.start_story_groups(con)
     if replace is not None:
         _drop_replaced(con, replace, result)
         _step("replaced")
@@ -489,11 +489,11 @@ def load_parts_in(con: duckdb.DuckDBPyConnection, parts: Mapping[str, Sequence[P
     if full:
         models.refresh_incremental(con, None, full)
     result.refreshed_days = models.refresh_incremental(con, "select day from load_days", partial)
-    if touched:  # the days their events joined
-        models.note_story_days(con, pa.concat_arrays([a.cast(pa.string()) for a in touched]))
+    if touched:  # the groups their events joined
+        models.note_story_groups(con, pa.concat_arrays([a.cast(pa.string()) for a in touched]))
     models.refresh_story_events(
-        con, None if models.STORY_EVENTS in queued else "select day from story_days")
-    con.execute("drop table story_days")
+        con, None if models.STORY_EVENTS in queued else "select story_key, day from story_groups")
+    con.execute("drop table story_groups")
     _step("models")
     con.execute(load_sql("_gc_candidates"))
     if con.execute("select count(*) from load_gc").fetchone()[0]:

@@ -46,8 +46,11 @@ GRAIN: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                                 ("num_sentences", "num_articles")),
 }
 INCREMENTAL: tuple[str, ...] = tuple(GRAIN)
-# Refreshed by event day (groups never span days): the days a load or the stories step touched.
+# Refreshed by (story, event day) group: the groups a load or the stories step touched.
 STORY_EVENTS = "fct_story_events"
+# A group refresh of STORY_EVENTS reads the events of at most this many candidate articles
+# through a literal IN list (see _story_events_of_groups.sql); beyond, every event.
+MAX_STORY_ARTICLES = 5000
 MODELS: tuple[str, ...] = VIEWS + INCREMENTAL + (STORY_EVENTS,)
 # Delta days closer than this share one MERGE (see _delta_apply.sql).
 DAY_RANGE_GAP = 7
@@ -113,36 +116,49 @@ def refresh_incremental(con: duckdb.DuckDBPyConnection, days_sql: str | None,
     return int(days)
 
 
-def start_story_days(con: duckdb.DuckDBPyConnection) -> None:
-    """An empty temp table collecting the event days a load touches (see note_story_days)."""
-    con.execute("create or replace temp table story_days (day date)")
+def start_story_groups(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty temp table collecting the (story, event day) groups a load touches (see
+    note_story_groups)."""
+    con.execute("create or replace temp table story_groups (story_key varchar, day date)")
 
 
-def note_story_days(con: duckdb.DuckDBPyConnection, article_ids: pa.Array) -> None:
-    """Remember the days of the events of some articles, for refresh_story_events. Called
-    before their events or publication days change and again after, so both the days they
-    leave and those they join are rebuilt."""
+def note_story_groups(con: duckdb.DuckDBPyConnection, article_ids: pa.Array) -> None:
+    """Remember the (story, event day) groups of the events of some articles, for
+    refresh_story_events. Called before their events, story or publication day change and
+    again after, so both the groups they leave and those they join are rebuilt."""
     if len(article_ids):
-        execute(con, load_sql("_story_days_of"),
+        execute(con, load_sql("_story_groups_of"),
                 tables={"story_article_ids": pa.table({"article_id": article_ids})})
 
 
-def refresh_story_events(con: duckdb.DuckDBPyConnection, days_sql: str | None) -> int:
-    """Rebuild fct_story_events for some event days (every day when `days_sql` is None; else
-    SQL selecting one column of dates, NULL for unknown), in the caller's transaction.
-    Returns how many days were rebuilt."""
-    days = _refresh_days(con, "select event_day from stg_story_events" if days_sql is None
-                         else days_sql)
+def _literal_list(values: list[str]) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def refresh_story_events(con: duckdb.DuckDBPyConnection, groups_sql: str | None) -> None:
+    """Rebuild fct_story_events in full (`groups_sql` None) or for some (story, event day)
+    groups (SQL selecting story_key and a date, NULL for unknown, from temp tables of the
+    caller), in the caller's transaction."""
     table = _quote(STORY_EVENTS)
-    if days_sql is None:  # days no event has any more go too
+    if groups_sql is None:
         con.execute(f"delete from {table}")
-    if days:
-        con.execute(load_sql("_refresh_delete").format(table=table, day="event_day"))
-        # by day: row groups then cover few days, and GDELT-style date filters skip the rest
-        con.execute(f"insert into {table} by name select * from ({load_sql(STORY_EVENTS)}) "
-                    f"order by event_day, story_key")
-    con.execute("drop table refresh_days")
-    return int(days)
+        events = "select * from stg_story_events"
+    else:
+        con.execute("create or replace temp table refresh_groups as "
+                    f"select distinct story_key, coalesce(day, date '{UNKNOWN_DAY}') as day_key "
+                    f"from ({groups_sql}) as t(story_key, day)")
+        candidates = [a for (a,) in con.execute(load_sql("_story_refresh_articles"),
+                                                {"limit": MAX_STORY_ARTICLES + 1}).fetchall()]
+        where = ("where false" if not candidates else
+                 "" if len(candidates) > MAX_STORY_ARTICLES else
+                 f"where article_id in ({_literal_list(candidates)})")
+        con.execute(load_sql("_story_refresh_delete"))
+        events = load_sql("_story_events_of_groups").format(where=where)
+    # by day: row groups then cover few days, and GDELT-style date filters skip the rest
+    con.execute(f"insert into {table} by name select * from "
+                f"({load_sql(STORY_EVENTS).format(events=events)}) order by event_day, story_key")
+    if groups_sql is not None:
+        con.execute("drop table refresh_groups")
 
 
 def _delta(name: str) -> str:

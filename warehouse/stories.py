@@ -25,7 +25,7 @@ WINDOW_DAYS = 3
 ASSIGN = pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                     ("duplicate_of", pa.string())])
 STORY_ROWS = pa.schema([f for f in STORIES if f.name != "top_entities"])
-_TEMP = ("story_window", "story_touched", "story_changed", "story_named", "story_days")
+_TEMP = ("story_window", "story_touched", "story_changed", "story_named", "story_groups")
 
 
 def read_window(con: duckdb.DuckDBPyConnection, run_id: str,
@@ -49,12 +49,14 @@ def write_stories(con: duckdb.DuckDBPyConnection, assign: pa.Table, duplicates: 
                                 ("stories", stories, STORY_ROWS)):
         if not table.schema.equals(schema, check_metadata=False):
             raise ValueError(f"{name}: schema differs from warehouse.stories:\n{table.schema}")
+    ids = assign.column("article_id").combine_chunks()
+    models.start_story_groups(con)
+    models.note_story_groups(con, ids)  # the (story, day) groups their events are in now
     row = run_script(con, load_sql("_stories_apply"), tables={
         "story_assign": assign, "story_dups": duplicates, "story_rows": stories}).fetchone()
-    # Their events may have changed story or original (not day): rebuild those events' days.
-    models.start_story_days(con)
-    models.note_story_days(con, assign.column("article_id").combine_chunks())
-    models.refresh_story_events(con, "select day from story_days")
+    # Their events may have changed story or original: rebuild the groups they left and joined.
+    models.note_story_groups(con, ids)
+    models.refresh_story_events(con, "select story_key, day from story_groups")
     for name in _TEMP:
         con.execute(f"drop table if exists {name}")
     return int(row[0])

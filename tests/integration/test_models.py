@@ -33,12 +33,16 @@ def _assert_incremental_equals_full(con) -> dict[str, list[tuple]]:
     return incremental
 
 
-@pytest.mark.parametrize("max_ranges,gap", [(db.MAX_ROWID_RANGES, db.ROWID_RANGE_GAP), (48, 0), (0, 0)],
-                         ids=["rowid-ranges", "one-range-per-row", "one-pass"])
-def test_incremental_marts_equal_a_full_rebuild_across_loads(loaded, tmp_path, monkeypatch, max_ranges, gap):
-    # a changed article's old mentions are read by rowid range or, past MAX_ROWID_RANGES, in a pass
+@pytest.mark.parametrize("max_ranges,gap,max_story_articles", [
+    (db.MAX_ROWID_RANGES, db.ROWID_RANGE_GAP, models.MAX_STORY_ARTICLES), (48, 0, 1), (0, 0, 0)],
+    ids=["defaults", "one-range-per-row", "one-pass-every-event"])
+def test_incremental_marts_equal_a_full_rebuild_across_loads(loaded, tmp_path, monkeypatch, max_ranges, gap,
+                                                             max_story_articles):
+    # a changed article's old mentions are read by rowid range or, past MAX_ROWID_RANGES, in a
+    # pass; fct_story_events regroups its candidates' events or, past MAX_STORY_ARTICLES, all
     monkeypatch.setattr(db, "MAX_ROWID_RANGES", max_ranges)
     monkeypatch.setattr(db, "ROWID_RANGE_GAP", gap)
+    monkeypatch.setattr(models, "MAX_STORY_ARTICLES", max_story_articles)
     first = _assert_incremental_equals_full(loaded)
     assert first["fct_entity_cooccurrence"] == [(dt.date(2022, 7, 14), "country:PRK", "country:UKR", 1, 1)]
 

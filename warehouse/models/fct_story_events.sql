@@ -4,13 +4,13 @@
 -- NumArticles, NumSources). An article outside any story (the stories step has not run) is a
 -- story of its own. event_id is the group's representative: its earliest article's first
 -- coded event; gdelt_events shows that row with these counts.
--- Materialized: table (migration 008), grain story_key x event_day x actors x cameo_code. This
--- SELECT covers the days in the temp table `refresh_days` (day_key; 0001-01-01 for an unknown
--- day): groups never span days, so refreshing a day's rows is a rebuild of that day.
+-- Materialized: table (migration 008), grain story_key x event_day x actors x cameo_code. A
+-- template: `keyed` is filled in by warehouse.models with the stg_story_events rows to group
+-- (all of them for a full rebuild, else those of some whole (story, day) groups,
+-- _story_events_of_groups.sql): rebuilding a group's rows from its events rebuilds the group.
 with
 keyed as (
-    select * from stg_story_events
-    where coalesce(event_day, date '0001-01-01') in (select day_key from refresh_days)
+    {events}
 ),
 
 final as (

@@ -1,7 +1,8 @@
 -- Events with the keys fct_story_events groups them by: the story (the article's own key
 -- outside any story), GDELT's day (the event's date when the text gives the day, else the
--- article's UTC publication day), the actors (entity id, else lower-cased name). Also used to
--- find the days a load or the stories step touched (warehouse.models.refresh_story_events).
+-- article's UTC publication day), the actors (entity id, else lower-cased name). The story
+-- key and day are computed alike by _story_groups_of.sql, which finds the groups a load or
+-- the stories step touched (warehouse.models.refresh_story_events).
 create or replace view stg_story_events as
 with
 events as (
