@@ -345,13 +345,7 @@ ROWID_RANGE_GAP = 4096
 
 def rowid_ranges(rowids: Iterable[int], gap: int = ROWID_RANGE_GAP) -> list[tuple[int, int]]:
     """Rowids as sorted (lo, hi) ranges, a new range wherever more than `gap` rowids are missing."""
-    ranges: list[tuple[int, int]] = []
-    for rowid in sorted(rowids):
-        if ranges and rowid <= ranges[-1][1] + gap + 1:
-            ranges[-1] = (ranges[-1][0], rowid)
-        else:
-            ranges.append((rowid, rowid))
-    return ranges
+    return models.runs(rowids, gap)
 
 
 def _touched_mentions(con: duckdb.DuckDBPyConnection, ids: pa.Array) -> pa.Table:

@@ -24,11 +24,12 @@ from warehouse.sql import execute, load_sql, run_script
 
 log = logging.getLogger(__name__)
 
-# Views, in dependency order (each file is a `create or replace view`; utc_day and gdelt_day
-# are macros).
+# Views, in dependency order (each file is a `create or replace view`; utc_day, gdelt_day and
+# story_key are macros).
 VIEWS: tuple[str, ...] = (
     "utc_day",
     "gdelt_day",
+    "story_key",
     "stg_articles",
     "stg_mentions",
     "stg_events",
@@ -88,15 +89,6 @@ def model_sql(name: str, mentions: str) -> str:
     return load_sql(name).format(mentions=mentions)
 
 
-def _refresh_days(con: duckdb.DuckDBPyConnection, days_sql: str) -> int:
-    """The temp table refresh_days (day_key; UNKNOWN_DAY for NULL) from `days_sql`, one
-    column of dates; returns how many days it holds."""
-    con.execute("create or replace temp table refresh_days (day_key date not null)")
-    con.execute(f"insert into refresh_days select distinct coalesce(d, date '{UNKNOWN_DAY}') "
-                f"from ({days_sql}) as t(d)")
-    return con.execute("select count(*) from refresh_days").fetchone()[0]
-
-
 def refresh_incremental(con: duckdb.DuckDBPyConnection, days_sql: str | None,
                         models: Iterable[str] = INCREMENTAL) -> int:
     """Rebuild the incremental models for some publication days (no transaction of its own).
@@ -104,8 +96,12 @@ def refresh_incremental(con: duckdb.DuckDBPyConnection, days_sql: str | None,
     `days_sql` selects one column of dates (NULL for unknown) from temp tables of the caller;
     None means every day there is. Returns how many days were rebuilt.
     """
-    days = _refresh_days(con, "select published_date from stg_articles" if days_sql is None
-                         else days_sql)
+    if days_sql is None:
+        days_sql = "select published_date from stg_articles"
+    con.execute("create or replace temp table refresh_days (day_key date not null)")
+    con.execute(f"insert into refresh_days select distinct coalesce(d, date '{UNKNOWN_DAY}') "
+                f"from ({days_sql}) as t(d)")
+    days = con.execute("select count(*) from refresh_days").fetchone()[0]
     if days:
         for name in models:
             con.execute(load_sql("_refresh_delete").format(table=_quote(name), day="published_date"))
@@ -182,15 +178,21 @@ def add_delta(con: duckdb.DuckDBPyConnection, mentions: str, sign: int,
         execute(con, sql, tables=tables)
 
 
-def day_ranges(days: list[date], gap: int = DAY_RANGE_GAP) -> list[tuple[date, date]]:
-    """Sorted days as (first, last) runs, a new run wherever more than `gap` days are missing."""
-    ranges: list[tuple[date, date]] = []
-    for day in days:
-        if ranges and (day - ranges[-1][1]).days <= gap + 1:
-            ranges[-1] = (ranges[-1][0], day)
+def runs(values: Iterable[int], gap: int) -> list[tuple[int, int]]:
+    """Integers as sorted (first, last) runs, a new run wherever more than `gap` are missing."""
+    found: list[tuple[int, int]] = []
+    for value in sorted(values):
+        if found and value <= found[-1][1] + gap + 1:
+            found[-1] = (found[-1][0], value)
         else:
-            ranges.append((day, day))
-    return ranges
+            found.append((value, value))
+    return found
+
+
+def day_ranges(days: list[date], gap: int = DAY_RANGE_GAP) -> list[tuple[date, date]]:
+    """Days as (first, last) runs, a new run wherever more than `gap` days are missing."""
+    return [(date.fromordinal(lo), date.fromordinal(hi))
+            for lo, hi in runs((day.toordinal() for day in days), gap)]
 
 
 def apply_deltas(con: duckdb.DuckDBPyConnection, models: Iterable[str]) -> None:

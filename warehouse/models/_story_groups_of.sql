@@ -4,7 +4,7 @@
 -- each filtered on the ids (stg_story_events would join every article: 3x the time).
 insert into story_groups
 select distinct
-    coalesce(events.story_id, articles.story_id, 'article:' || events.article_id),
+    story_key(coalesce(events.story_id, articles.story_id), events.article_id),
     gdelt_day(events.date_precision, events.event_date, utc_day(articles.published_at))
 from events
 left join (

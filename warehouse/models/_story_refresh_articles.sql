@@ -1,6 +1,6 @@
 -- The articles whose events can be in the (story, day) groups of the temp table refresh_groups:
 -- an event's story_key is its own story_id, else its article's, else 'article:<article_id>'
--- (stg_story_events). A superset: _story_events_of_groups.sql keeps the groups' events only.
+-- (the story_key macro). A superset: _story_events_of_groups.sql keeps the groups' events only.
 -- At most $limit of them: past that, warehouse.models reads every event instead.
 select article_id
 from (

@@ -12,7 +12,7 @@ events as (
 final as (
     select
         events.*,
-        coalesce(story_id, 'article:' || article_id) as story_key,
+        story_key(story_id, article_id) as story_key,
         gdelt_day(date_precision, event_date, published_date) as event_day,
         coalesce(actor1_entity_id, lower(actor1_name), '') as actor1_key,
         coalesce(actor2_entity_id, lower(actor2_name), '') as actor2_key
